@@ -1,0 +1,13 @@
+// Each subcommand lives in its own cmd_*.cc and registers itself on the
+// CLI11 app here. A command's callback does the work and stores its exit
+// code in *exit_code; FatalError escaping it becomes exit code 1 in main().
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace initpack {
+
+struct Context;
+
+
+} // namespace initpack

@@ -1,0 +1,58 @@
+// The one shared Context of a run (mold-style): options, diagnostics,
+// timers, and what each pass produced for the next. Each pass is a free
+// function taking Context&; the driver in build.cc calls them in order.
+#pragma once
+
+#include "config/config.h"
+#include "image/tree.h"
+#include "util/diag.h"
+#include "util/timer.h"
+
+#include <string>
+#include <vector>
+
+namespace initpack {
+
+// One binary package chosen by the resolver, as the fetcher and unpacker
+// need it.
+struct PackageRef {
+  std::string name;
+  std::string version;
+  std::string arch;
+  std::string url;        // full download URL of the .deb
+  std::string sha256;     // from the verified Packages index
+  uint64_t size = 0;      // .deb size in bytes
+  uint64_t installed_size = 0; // KiB, as the index says
+  std::string why;        // --explain: why it is in the set
+  std::string deb_path;   // set by the fetcher: verified file in the cache
+};
+
+// The kernel the image is built for.
+struct KernelInfo {
+  std::string version;      // uname -r, e.g. 6.1.0-26-amd64
+  std::string modules_dir;  // directory holding kernel/ and modules.*
+  std::string image_path;   // vmlinuz, when known
+};
+
+struct Context {
+  Config config;
+  Diagnostics diag;
+  Timings timings;
+
+  // Command-line-only switches (not part of the image's configuration).
+  bool explain = false;
+  bool show_timings = false;
+  bool keep_temp = false;
+  std::vector<std::string> config_dirs; // -C DIR, in order
+
+  // Pass results, in pipeline order.
+  std::vector<PackageRef> packages;
+  KernelInfo kernel;
+  Tree tree;
+};
+
+// The cache root: Config.cache_directory, else /var/cache/initpack as root,
+// else $XDG_CACHE_HOME/initpack (~/.cache/initpack).
+std::string cache_root(const Context &ctx);
+
+} // namespace initpack

@@ -1,0 +1,45 @@
+// initpack: build Linux initrds directly from distribution packages.
+#include "cli/commands.h"
+#include "context.h"
+
+#include <iostream>
+
+using namespace initpack;
+
+int main(int argc, char **argv) {
+  Context ctx;
+  int exit_code = 0;
+
+  CLI::App app{"initpack " INITPACK_VERSION
+               " — build Linux initrds directly from distribution packages.\n"
+               "\n"
+               "Typical use:\n"
+               "  initpack build                      generic initrd for the "
+               "newest kernel in /lib/modules\n"
+               "  initpack build --kernel-package linux-image-amd64\n"
+               "                                      kernel and modules from "
+               "the archive (vmlinuz written too)\n"
+               "  initpack qemu --kernel vmlinuz --initrd initrd.img --drive "
+               "root.img\n"
+               "  initpack inspect initrd.img         list an initrd, like "
+               "lsinitrd\n"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", INITPACK_VERSION);
+  app.add_flag("-v,--verbose", ctx.diag.verbose,
+               "Print each step and every external command run");
+  app.add_flag("-q,--quiet", ctx.diag.quiet, "Print only errors");
+  app.add_flag("--timings", ctx.show_timings, "Print the time of each pass");
+
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError &e) {
+    return app.exit(e);
+  } catch (const FatalError &e) {
+    std::cerr << "initpack: " << e.what() << "\n";
+    exit_code = 1;
+  }
+  if (ctx.show_timings)
+    ctx.timings.print(std::cerr);
+  return exit_code;
+}

@@ -1,0 +1,209 @@
+#include "util/fs.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <dirent.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdexcept>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace initpack {
+
+static std::string why(const std::string &what, const std::string &path) {
+  return what + " " + path + ": " + std::strerror(errno);
+}
+
+bool read_file(const std::string &path, std::string *out, std::string *err) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    *err = why("cannot open", path);
+    return false;
+  }
+  out->clear();
+  struct stat st;
+  if (fstat(fd, &st) == 0 && st.st_size > 0)
+    out->reserve(st.st_size);
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      *err = why("cannot read", path);
+      ::close(fd);
+      return false;
+    }
+    if (n == 0)
+      break;
+    out->append(buf, n);
+  }
+  ::close(fd);
+  return true;
+}
+
+bool write_file(const std::string &path, std::string_view data,
+                std::string *err, int mode) {
+  AtomicFile f;
+  return f.open(path, err, mode) && f.write(data.data(), data.size(), err) &&
+         f.commit(err);
+}
+
+bool file_exists(const std::string &path) {
+  struct stat st;
+  return ::lstat(path.c_str(), &st) == 0;
+}
+
+bool is_directory(const std::string &path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool mkdir_p(const std::string &path, std::string *err, int mode) {
+  if (path.empty() || is_directory(path))
+    return true;
+  std::string parent = dirname(path);
+  if (parent != path && !mkdir_p(parent, err, mode))
+    return false;
+  if (::mkdir(path.c_str(), mode) < 0 && errno != EEXIST) {
+    *err = why("cannot create directory", path);
+    return false;
+  }
+  return true;
+}
+
+static int remove_one(const char *path, const struct stat *, int,
+                      struct FTW *) {
+  return ::remove(path) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+bool remove_all(const std::string &path, std::string *err) {
+  if (!file_exists(path))
+    return true;
+  if (nftw(path.c_str(), remove_one, 64, FTW_DEPTH | FTW_PHYS) < 0) {
+    *err = why("cannot remove", path);
+    return false;
+  }
+  return true;
+}
+
+std::vector<std::string> list_dir(const std::string &dir) {
+  std::vector<std::string> names;
+  DIR *d = ::opendir(dir.c_str());
+  if (!d)
+    return names;
+  while (struct dirent *e = ::readdir(d)) {
+    std::string name = e->d_name;
+    if (name != "." && name != "..")
+      names.push_back(name);
+  }
+  ::closedir(d);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string dirname(std::string_view path) {
+  while (path.size() > 1 && path.back() == '/')
+    path.remove_suffix(1);
+  size_t pos = path.rfind('/');
+  if (pos == std::string_view::npos)
+    return ".";
+  if (pos == 0)
+    return "/";
+  return std::string(path.substr(0, pos));
+}
+
+std::string basename(std::string_view path) {
+  while (path.size() > 1 && path.back() == '/')
+    path.remove_suffix(1);
+  size_t pos = path.rfind('/');
+  return std::string(pos == std::string_view::npos ? path
+                                                   : path.substr(pos + 1));
+}
+
+std::string join_path(std::string_view a, std::string_view b) {
+  if (a.empty() || (!b.empty() && b.front() == '/'))
+    return std::string(b);
+  std::string r(a);
+  if (r.back() != '/')
+    r += '/';
+  r += b;
+  return r;
+}
+
+AtomicFile::~AtomicFile() {
+  if (fd_ >= 0) {
+    ::close(fd_);
+    ::unlink(temp_path_.c_str());
+  }
+}
+
+bool AtomicFile::open(const std::string &path, std::string *err, int mode) {
+  path_ = path;
+  mode_ = mode;
+  std::string tmpl = join_path(dirname(path), "." + basename(path) + ".XXXXXX");
+  std::vector<char> buf(tmpl.begin(), tmpl.end());
+  buf.push_back('\0');
+  fd_ = ::mkostemp(buf.data(), O_CLOEXEC);
+  if (fd_ < 0) {
+    *err = why("cannot create a temporary file for", path);
+    return false;
+  }
+  temp_path_ = buf.data();
+  return true;
+}
+
+bool AtomicFile::write(const void *data, size_t size, std::string *err) {
+  const char *p = static_cast<const char *>(data);
+  while (size > 0) {
+    ssize_t n = ::write(fd_, p, size);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      *err = why("cannot write", temp_path_);
+      return false;
+    }
+    p += n;
+    size -= n;
+  }
+  return true;
+}
+
+bool AtomicFile::commit(std::string *err) {
+  if (::fchmod(fd_, mode_) < 0 || ::close(fd_) < 0) {
+    fd_ = -1;
+    ::unlink(temp_path_.c_str());
+    *err = why("cannot finish", temp_path_);
+    return false;
+  }
+  fd_ = -1;
+  if (::rename(temp_path_.c_str(), path_.c_str()) < 0) {
+    *err = why("cannot rename into place", path_);
+    ::unlink(temp_path_.c_str());
+    return false;
+  }
+  return true;
+}
+
+TempDir::TempDir(const std::string &prefix) {
+  const char *base = getenv("TMPDIR");
+  std::string tmpl = std::string(base && *base ? base : "/tmp") + "/" +
+                     prefix + ".XXXXXX";
+  std::vector<char> buf(tmpl.begin(), tmpl.end());
+  buf.push_back('\0');
+  if (!::mkdtemp(buf.data()))
+    throw std::runtime_error("cannot create temporary directory " + tmpl +
+                             ": " + std::strerror(errno));
+  path_ = buf.data();
+}
+
+TempDir::~TempDir() {
+  std::string err;
+  if (!keep_)
+    remove_all(path_, &err);
+}
+
+} // namespace initpack

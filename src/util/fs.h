@@ -1,0 +1,67 @@
+// Small filesystem helpers. Functions that can fail for reasons a user must
+// hear about take a `std::string *err` (ninja-style) and return false; the
+// caller adds context (which file, which setting) and reports it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace initpack {
+
+bool read_file(const std::string &path, std::string *out, std::string *err);
+bool write_file(const std::string &path, std::string_view data,
+                std::string *err, int mode = 0644);
+bool file_exists(const std::string &path);
+bool is_directory(const std::string &path);
+bool mkdir_p(const std::string &path, std::string *err, int mode = 0755);
+// Removes a file or a whole directory tree; a missing path is not an error.
+bool remove_all(const std::string &path, std::string *err);
+// Regular files and directories directly in `dir`, sorted by name.
+std::vector<std::string> list_dir(const std::string &dir);
+
+std::string dirname(std::string_view path);
+std::string basename(std::string_view path);
+std::string join_path(std::string_view a, std::string_view b);
+
+// A file that appears at `path` only when commit() succeeds. Until then the
+// data goes to a temporary file beside it, which the destructor deletes: a
+// failed build never leaves a half-written output or damages an old one.
+class AtomicFile {
+public:
+  AtomicFile() = default;
+  ~AtomicFile();
+  AtomicFile(const AtomicFile &) = delete;
+  AtomicFile &operator=(const AtomicFile &) = delete;
+
+  bool open(const std::string &path, std::string *err, int mode = 0644);
+  bool write(const void *data, size_t size, std::string *err);
+  bool commit(std::string *err);
+  int fd() const { return fd_; }
+  const std::string &temp_path() const { return temp_path_; }
+
+private:
+  std::string path_, temp_path_;
+  int fd_ = -1;
+  int mode_ = 0644;
+};
+
+// A directory deleted with everything in it when the object goes away
+// (unless keep() was called, for --keep-temp debugging).
+class TempDir {
+public:
+  explicit TempDir(const std::string &prefix = "initpack");
+  ~TempDir();
+  TempDir(const TempDir &) = delete;
+  TempDir &operator=(const TempDir &) = delete;
+  const std::string &path() const { return path_; }
+  void keep() { keep_ = true; }
+
+private:
+  std::string path_;
+  bool keep_ = false;
+};
+
+} // namespace initpack

@@ -1,0 +1,77 @@
+#include "util/hash.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <stdexcept>
+#include <unistd.h>
+
+namespace initpack {
+
+struct Sha256::Impl {
+  EVP_MD_CTX *ctx = nullptr;
+};
+
+Sha256::Sha256() : impl_(std::make_unique<Impl>()) {
+  impl_->ctx = EVP_MD_CTX_new();
+  if (!impl_->ctx || !EVP_DigestInit_ex(impl_->ctx, EVP_sha256(), nullptr))
+    throw std::runtime_error("OpenSSL: cannot initialise SHA-256");
+}
+
+Sha256::~Sha256() { EVP_MD_CTX_free(impl_->ctx); }
+
+void Sha256::update(const void *data, size_t size) {
+  EVP_DigestUpdate(impl_->ctx, data, size);
+}
+
+std::string Sha256::raw() {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(impl_->ctx, md, &len);
+  return std::string(reinterpret_cast<char *>(md), len);
+}
+
+std::string Sha256::hex() {
+  static const char digits[] = "0123456789abcdef";
+  std::string r = raw(), out;
+  for (unsigned char c : r) {
+    out += digits[c >> 4];
+    out += digits[c & 15];
+  }
+  return out;
+}
+
+std::string sha256_hex(std::string_view data) {
+  Sha256 h;
+  h.update(data);
+  return h.hex();
+}
+
+bool sha256_file(const std::string &path, std::string *hex, std::string *err) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    *err = "cannot open " + path + ": " + std::strerror(errno);
+    return false;
+  }
+  Sha256 h;
+  char buf[1 << 16];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      *err = "cannot read " + path + ": " + std::strerror(errno);
+      ::close(fd);
+      return false;
+    }
+    if (n == 0)
+      break;
+    h.update(buf, n);
+  }
+  ::close(fd);
+  *hex = h.hex();
+  return true;
+}
+
+} // namespace initpack

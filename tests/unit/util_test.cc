@@ -1,0 +1,83 @@
+#include "util/diag.h"
+#include "util/fs.h"
+#include "util/hash.h"
+#include "util/subprocess.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+using namespace initpack;
+
+TEST(Hash, Sha256KnownVector) {
+  EXPECT_EQ(sha256_hex("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(AtomicFile, UncommittedWriteLeavesOldFileIntact) {
+  TempDir dir;
+  std::string path = dir.path() + "/out", err, data;
+  ASSERT_TRUE(write_file(path, "old", &err)) << err;
+  {
+    AtomicFile f;
+    ASSERT_TRUE(f.open(path, &err)) << err;
+    ASSERT_TRUE(f.write("new-but-failed", 14, &err));
+    // no commit: the destructor must remove the temporary file
+  }
+  ASSERT_TRUE(read_file(path, &data, &err));
+  EXPECT_EQ(data, "old");
+  EXPECT_EQ(list_dir(dir.path()), std::vector<std::string>{"out"});
+}
+
+TEST(AtomicFile, CommitReplacesAndSetsMode) {
+  TempDir dir;
+  std::string path = dir.path() + "/out", err, data;
+  AtomicFile f;
+  ASSERT_TRUE(f.open(path, &err) && f.write("abc", 3, &err));
+  ASSERT_TRUE(f.commit(&err)) << err;
+  ASSERT_TRUE(read_file(path, &data, &err));
+  EXPECT_EQ(data, "abc");
+  struct stat st;
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0644u);
+}
+
+TEST(Subprocess, CapturesOutputExitCodeAndStdin) {
+  Diagnostics diag;
+  RunOptions opts;
+  opts.stdin_data = "hello";
+  RunResult r = run_command(diag, {"sh", "-c", "cat; echo err >&2; exit 3"}, opts);
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_EQ(r.out, "hello");
+  EXPECT_EQ(r.err, "err\n");
+}
+
+TEST(Subprocess, TimeoutKillsTheProcess) {
+  Diagnostics diag;
+  RunOptions opts;
+  opts.timeout_seconds = 0.3;
+  RunResult r = run_command(diag, {"sleep", "30"}, opts);
+  EXPECT_TRUE(r.timed_out);
+  EXPECT_FALSE(r.ok());
+}
+
+TEST(Subprocess, ShellQuote) {
+  EXPECT_EQ(shell_quote({"depmod", "-b", "/tmp/a b", "it's"}),
+            "depmod -b '/tmp/a b' 'it'\\''s'");
+}
+
+TEST(Diag, ErrorsAccumulateUntilCheckpoint) {
+  struct {
+    Diagnostics diag;
+  } ctx;
+  ctx.diag.quiet = true;
+  Error(ctx) << "first";
+  Error(ctx) << "second";
+  EXPECT_EQ(ctx.diag.error_count, 2);
+  EXPECT_THROW(checkpoint(ctx), FatalError);
+  try {
+    Fatal(ctx) << "cannot open " << "x";
+    FAIL();
+  } catch (const FatalError &e) {
+    EXPECT_STREQ(e.what(), "cannot open x");
+  }
+}
