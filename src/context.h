@@ -19,19 +19,19 @@ struct PackageRef {
   std::string name;
   std::string version;
   std::string arch;
-  std::string url;        // full download URL of the .deb
-  std::string sha256;     // from the verified Packages index
-  uint64_t size = 0;      // .deb size in bytes
+  std::string url;             // full download URL of the .deb
+  std::string sha256;          // from the verified Packages index
+  uint64_t size = 0;           // .deb size in bytes
   uint64_t installed_size = 0; // KiB, as the index says
-  std::string why;        // --explain: why it is in the set
-  std::string deb_path;   // set by the fetcher: verified file in the cache
+  std::string why;             // --explain: why it is in the set
+  std::string deb_path;        // set by the fetcher: verified file in the cache
 };
 
 // The kernel the image is built for.
 struct KernelInfo {
-  std::string version;      // uname -r, e.g. 6.1.0-26-amd64
-  std::string modules_dir;  // directory holding kernel/ and modules.*
-  std::string image_path;   // vmlinuz, when known
+  std::string version;     // uname -r, e.g. 6.1.0-26-amd64
+  std::string modules_dir; // directory holding kernel/ and modules.*
+  std::string image_path;  // vmlinuz, when known
 };
 
 struct Context {

@@ -30,7 +30,6 @@ int main(int argc, char **argv) {
   app.add_flag("-q,--quiet", ctx.diag.quiet, "Print only errors");
   app.add_flag("--timings", ctx.show_timings, "Print the time of each pass");
 
-
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError &e) {

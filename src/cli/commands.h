@@ -9,5 +9,4 @@ namespace initpack {
 
 struct Context;
 
-
 } // namespace initpack

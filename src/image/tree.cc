@@ -14,9 +14,8 @@ std::shared_ptr<const Content> Content::from_bytes(std::string bytes) {
   return c;
 }
 
-std::shared_ptr<const Content> Content::from_disk(std::string path,
-                                                  uint64_t size,
-                                                  std::string sha256) {
+std::shared_ptr<const Content>
+Content::from_disk(std::string path, uint64_t size, std::string sha256) {
   auto c = std::make_shared<Content>();
   c->disk_path = std::move(path);
   c->size = size;
@@ -115,7 +114,8 @@ bool Tree::resolve(std::string_view path, bool follow_last, std::string *out,
     bool is_last = todo.empty();
     if (e && e->inode->type == NodeType::Symlink && (!is_last || follow_last)) {
       if (++links > 40) {
-        *err = "too many levels of symbolic links in '" + std::string(path) + "'";
+        *err =
+            "too many levels of symbolic links in '" + std::string(path) + "'";
         return false;
       }
       const std::string &target = e->inode->symlink_target;
@@ -221,7 +221,8 @@ size_t Tree::remove(std::string_view path) {
   // Children sort right after their parent only when compared with the
   // trailing slash, so look them up by prefix.
   for (auto c = entries_.lower_bound(prefix);
-       c != entries_.end() && c->first.compare(0, prefix.size(), prefix) == 0;) {
+       c != entries_.end() &&
+       c->first.compare(0, prefix.size(), prefix) == 0;) {
     c = entries_.erase(c);
     n++;
   }

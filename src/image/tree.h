@@ -18,7 +18,15 @@
 
 namespace initpack {
 
-enum class NodeType : uint8_t { File, Dir, Symlink, CharDev, BlockDev, Fifo, Socket };
+enum class NodeType : uint8_t {
+  File,
+  Dir,
+  Symlink,
+  CharDev,
+  BlockDev,
+  Fifo,
+  Socket
+};
 
 // Where a regular file's bytes live. A package's files stay on disk in the
 // unpack cache; generated files (passwd, modules.dep, …) live in memory.
@@ -26,12 +34,11 @@ struct Content {
   std::string bytes;     // used when disk_path is empty
   std::string disk_path; // read when the image is written
   uint64_t size = 0;
-  std::string sha256;    // hex; empty when not known yet
+  std::string sha256; // hex; empty when not known yet
 
   static std::shared_ptr<const Content> from_bytes(std::string bytes);
-  static std::shared_ptr<const Content> from_disk(std::string path,
-                                                  uint64_t size,
-                                                  std::string sha256 = "");
+  static std::shared_ptr<const Content>
+  from_disk(std::string path, uint64_t size, std::string sha256 = "");
   bool read(std::string *out, std::string *err) const;
 };
 

@@ -5,7 +5,9 @@
 
 namespace initpack {
 
-Fatal::~Fatal() noexcept(false) { throw FatalError(out_.str()); }
+Fatal::~Fatal() noexcept(false) {
+  throw FatalError(out_.str());
+}
 
 Error::~Error() {
   std::lock_guard lock(diag_.mu);
@@ -33,7 +35,11 @@ void checkpoint(Diagnostics &diag) {
                      ", stopping");
 }
 
-std::string errno_string() { return errno_string(errno); }
-std::string errno_string(int err) { return std::strerror(err); }
+std::string errno_string() {
+  return errno_string(errno);
+}
+std::string errno_string(int err) {
+  return std::strerror(err);
+}
 
 } // namespace initpack

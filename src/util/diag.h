@@ -20,7 +20,7 @@ struct Diagnostics {
   bool verbose = false;
   bool quiet = false;
   int error_count = 0;
-  std::mutex mu;  // parallel passes report too
+  std::mutex mu; // parallel passes report too
 };
 
 struct FatalError : std::runtime_error {
@@ -41,6 +41,7 @@ protected:
 class Fatal : public DiagLine {
 public:
   template <typename Ctx> explicit Fatal(Ctx &ctx) : diag_(ctx.diag) {}
+  explicit Fatal(Diagnostics &diag) : diag_(diag) {}
   ~Fatal() noexcept(false);
   template <typename T> Fatal &operator<<(const T &v) {
     out_ << v;
@@ -54,6 +55,7 @@ private:
 class Error : public DiagLine {
 public:
   template <typename Ctx> explicit Error(Ctx &ctx) : diag_(ctx.diag) {}
+  explicit Error(Diagnostics &diag) : diag_(diag) {}
   ~Error();
   template <typename T> Error &operator<<(const T &v) {
     out_ << v;
@@ -67,6 +69,7 @@ private:
 class Warn : public DiagLine {
 public:
   template <typename Ctx> explicit Warn(Ctx &ctx) : diag_(ctx.diag) {}
+  explicit Warn(Diagnostics &diag) : diag_(diag) {}
   ~Warn();
   template <typename T> Warn &operator<<(const T &v) {
     out_ << v;
@@ -82,6 +85,7 @@ private:
 class Log : public DiagLine {
 public:
   template <typename Ctx> explicit Log(Ctx &ctx) : diag_(ctx.diag) {}
+  explicit Log(Diagnostics &diag) : diag_(diag) {}
   ~Log();
   template <typename T> Log &operator<<(const T &v) {
     out_ << v;
@@ -94,7 +98,9 @@ private:
 
 // Stops the run if any Error was recorded since the start.
 void checkpoint(Diagnostics &diag);
-template <typename Ctx> void checkpoint(Ctx &ctx) { checkpoint(ctx.diag); }
+template <typename Ctx> void checkpoint(Ctx &ctx) {
+  checkpoint(ctx.diag);
+}
 
 // strerror(errno) as a std::string, for "cannot open X: <why>" messages.
 std::string errno_string();

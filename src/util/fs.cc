@@ -190,8 +190,8 @@ bool AtomicFile::commit(std::string *err) {
 
 TempDir::TempDir(const std::string &prefix) {
   const char *base = getenv("TMPDIR");
-  std::string tmpl = std::string(base && *base ? base : "/tmp") + "/" +
-                     prefix + ".XXXXXX";
+  std::string tmpl =
+      std::string(base && *base ? base : "/tmp") + "/" + prefix + ".XXXXXX";
   std::vector<char> buf(tmpl.begin(), tmpl.end());
   buf.push_back('\0');
   if (!::mkdtemp(buf.data()))

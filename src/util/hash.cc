@@ -19,7 +19,9 @@ Sha256::Sha256() : impl_(std::make_unique<Impl>()) {
     throw std::runtime_error("OpenSSL: cannot initialise SHA-256");
 }
 
-Sha256::~Sha256() { EVP_MD_CTX_free(impl_->ctx); }
+Sha256::~Sha256() {
+  EVP_MD_CTX_free(impl_->ctx);
+}
 
 void Sha256::update(const void *data, size_t size) {
   EVP_DigestUpdate(impl_->ctx, data, size);

@@ -45,8 +45,8 @@ std::string find_program(const std::string &name) {
   if (name.find('/') != std::string::npos)
     return access(name.c_str(), X_OK) == 0 ? name : "";
   const char *p = getenv("PATH");
-  std::string path = std::string(p ? p : "/usr/bin:/bin") +
-                     ":/usr/local/sbin:/usr/sbin:/sbin";
+  std::string path =
+      std::string(p ? p : "/usr/bin:/bin") + ":/usr/local/sbin:/usr/sbin:/sbin";
   size_t start = 0;
   while (start <= path.size()) {
     size_t end = path.find(':', start);
@@ -133,9 +133,9 @@ RunResult run_command(Diagnostics &diag, const std::vector<std::string> &argv,
   size_t written = 0;
   if (opts.stdin_data.empty())
     close(in.fd[1]), in.fd[1] = -1;
-  auto deadline = std::chrono::steady_clock::now() +
-                  std::chrono::milliseconds(
-                      static_cast<long>(opts.timeout_seconds * 1000));
+  auto deadline =
+      std::chrono::steady_clock::now() +
+      std::chrono::milliseconds(static_cast<long>(opts.timeout_seconds * 1000));
   char buf[65536];
   while (out.fd[0] >= 0 || err.fd[0] >= 0) {
     std::vector<pollfd> fds;

@@ -45,7 +45,8 @@ TEST(Subprocess, CapturesOutputExitCodeAndStdin) {
   Diagnostics diag;
   RunOptions opts;
   opts.stdin_data = "hello";
-  RunResult r = run_command(diag, {"sh", "-c", "cat; echo err >&2; exit 3"}, opts);
+  RunResult r =
+      run_command(diag, {"sh", "-c", "cat; echo err >&2; exit 3"}, opts);
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_EQ(r.out, "hello");
   EXPECT_EQ(r.err, "err\n");
@@ -75,7 +76,8 @@ TEST(Diag, ErrorsAccumulateUntilCheckpoint) {
   EXPECT_EQ(ctx.diag.error_count, 2);
   EXPECT_THROW(checkpoint(ctx), FatalError);
   try {
-    Fatal(ctx) << "cannot open " << "x";
+    Fatal(ctx) << "cannot open "
+               << "x";
     FAIL();
   } catch (const FatalError &e) {
     EXPECT_STREQ(e.what(), "cannot open x");

@@ -1,0 +1,61 @@
+// Parallel HTTP downloads with libcurl's multi interface: several
+// connections at once, retries with backoff on transient errors, resume of
+// partial files where the server allows it, SHA-256 verification before a
+// file is renamed into place, and a progress line on a terminal.
+#pragma once
+
+#include <cstdint>
+#include <ctime>
+#include <string>
+#include <vector>
+
+namespace initpack {
+
+struct Diagnostics;
+
+struct DownloadRequest {
+  std::string url;
+  // Final path. Data goes to dest + ".part" and is renamed to dest only when
+  // complete and (if sha256 is set) verified. A ".part" left by an earlier
+  // run is resumed.
+  std::string dest;
+  std::string sha256; // expected hex digest; empty: not checked here
+  int64_t size = -1;  // expected size; -1: unknown
+  std::string label;  // for progress and errors, e.g. "systemd 252.39-1"
+  // Conditional GET: when the server says the resource has not changed
+  // since this time, dest is left alone and DownloadResult::not_modified set.
+  time_t if_modified_since = 0;
+};
+
+struct DownloadResult {
+  bool ok = false;
+  bool not_modified = false;
+  std::string error; // why it failed, naming the URL
+  long http_status = 0;
+  uint64_t bytes = 0; // bytes received over the network
+  int attempts = 0;
+  bool resumed = false; // a transfer continued a partial file
+  time_t last_modified = 0;
+};
+
+struct DownloadOptions {
+  int connections = 8;
+  int retries = 3;              // extra attempts after a transient failure
+  double backoff_seconds = 0.5; // first delay, doubled on each retry
+  long connect_timeout = 15;    // seconds
+  long stall_timeout = 30;      // abort when under 1 KiB/s this long
+  bool progress = false;        // a progress line on stderr (TTY only)
+  std::string progress_title = "Downloading";
+};
+
+// Downloads every request; results are in request order. Never throws for
+// network problems: each result says what went wrong.
+std::vector<DownloadResult>
+download_files(Diagnostics &diag, const std::vector<DownloadRequest> &requests,
+               const DownloadOptions &opts);
+
+// True when transient: worth retrying (connection problems, timeouts, cut
+// transfers, HTTP 408/429/5xx).
+bool is_transient_http_status(long status);
+
+} // namespace initpack
