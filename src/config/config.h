@@ -5,11 +5,26 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace initpack {
+
+// A profile applied to the image (see config/profiles.h): its directory
+// holds profile.conf and, optionally, tree/ (added like ExtraTrees=).
+struct AppliedProfile {
+  std::string name;
+  std::string dir;
+  std::string tree; // dir + "/tree" when that exists, else empty
+};
+
+// A configuration file considered by load_config, in the order read.
+struct ConfigFile {
+  std::string path;
+  bool matched = true; // false: its [Match] sections were not satisfied
+};
 
 struct Config {
   // [Distribution] — where packages come from. Empty mirror/release means
@@ -25,7 +40,7 @@ struct Config {
   bool check_valid_until = true;
 
   // [Content]
-  std::vector<std::string> profiles;      // Profiles=lvm luks
+  std::vector<std::string> profiles;      // [Config] Profiles=lvm luks
   std::vector<std::string> packages;
   std::vector<std::string> remove_packages;
   bool with_recommends = false;
@@ -54,7 +69,17 @@ struct Config {
   std::string cache_directory;            // empty: XDG cache / /var/cache
   bool offline = false;
   int download_connections = 8;
-  std::optional<int64_t> source_date_epoch;
+  std::optional<int64_t> source_date_epoch; // [Content] SourceDateEpoch=
+
+  // Filled by load_config, not settings: where everything came from.
+  std::string profiles_dir;                     // the profiles directory used
+  std::vector<AppliedProfile> applied_profiles; // "default" first; nested
+                                                // profiles before their user
+  std::vector<ConfigFile> config_files;         // every file considered
+  // INI key -> where its value came from ("file:line", "profile NAME
+  // (file:line)", "command line (--flag)", "default"); a list names every
+  // assignment since its last reset.
+  std::map<std::string, std::vector<std::string>> origins;
 };
 
 } // namespace initpack
