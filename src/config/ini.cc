@@ -1,5 +1,7 @@
 #include "config/ini.h"
 
+#include <optional>
+
 namespace initpack {
 
 static bool is_space(char c) {
@@ -143,16 +145,51 @@ private:
 
 } // namespace
 
+static std::vector<std::string_view> split_lines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  while (!text.empty()) {
+    size_t nl = text.find('\n');
+    lines.push_back(text.substr(0, nl));
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+  }
+  return lines;
+}
+
+// The whitespace every non-blank line starts with. mkosi dedents a file
+// before reading it (textwrap.dedent), so a uniformly indented file is not
+// one long continuation.
+static std::string_view
+common_indent(const std::vector<std::string_view> &lines) {
+  std::optional<std::string_view> common;
+  for (std::string_view l : lines) {
+    if (trim(l).empty())
+      continue;
+    size_t n = 0;
+    while (n < l.size() && is_space(l[n]))
+      n++;
+    std::string_view indent = l.substr(0, n);
+    if (!common) {
+      common = indent;
+      continue;
+    }
+    size_t same = 0;
+    while (same < common->size() && same < indent.size() &&
+           (*common)[same] == indent[same])
+      same++;
+    common = common->substr(0, same);
+  }
+  return common.value_or("");
+}
+
 std::vector<IniSection> parse_ini(std::string_view text,
                                   const std::string &path,
                                   std::vector<std::string> *errors) {
+  std::vector<std::string_view> lines = split_lines(text);
+  size_t indent = common_indent(lines).size();
   IniParser parser(path, errors);
-  int lineno = 0;
-  while (!text.empty()) {
-    size_t nl = text.find('\n');
-    std::string_view raw = text.substr(0, nl);
-    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
-    parser.line(raw, ++lineno);
+  for (size_t i = 0; i < lines.size(); i++) {
+    std::string_view l = lines[i];
+    parser.line(l.substr(std::min(indent, l.size())), static_cast<int>(i + 1));
   }
   return parser.take();
 }

@@ -53,6 +53,21 @@ TEST(ConfigIni, IndentedLinesContinueTheValueLikeMkosi) {
   EXPECT_EQ(secs[0].entries[1].value, "no");
 }
 
+TEST(ConfigIni, UniformlyIndentedFileIsDedentedFirst) {
+  Strings errors;
+  auto secs = parse("    [Content]\n"
+                    "    Packages=a\n"
+                    "        b\n"
+                    "\n"
+                    "    Hwdb=no\n",
+                    &errors);
+  EXPECT_EQ(errors, Strings{});
+  ASSERT_EQ(secs.size(), 1u);
+  ASSERT_EQ(secs[0].entries.size(), 2u);
+  EXPECT_EQ(secs[0].entries[0].value, "a\nb");
+  EXPECT_EQ(secs[0].entries[1].key, "Hwdb");
+}
+
 TEST(ConfigIni, TrailingBackslashJoinsLinesLikeSystemd) {
   Strings errors;
   auto secs = parse("[Content]\n"
