@@ -140,12 +140,12 @@ TEST_F(ConfigWorld, EveryErrorIsReportedWithFileLineSectionAndKey) {
       errors,
       (Strings{
           f + ":1: setting Packages= must be inside a [Section]",
-          f + ":7: expected Key=Value or [Section], got 'Packages lvm2'",
           f + ":2: unknown section [Contnet]; did you mean [Content]?",
           f + ":5: [Content] Pakages=: unknown setting; did you mean "
               "Packages=?",
           f + ":6: [Content] WithRecommends=: invalid boolean 'maybe' "
               "(expected yes/no, true/false, 1/0 or on/off)",
+          f + ":7: expected Key=Value or [Section], got 'Packages lvm2'",
           f + ":8: [Content] Format=: belongs in [Output]",
           f + ":10: [Output] Format=: invalid value 'tar' (allowed: cpio, "
               "erofs, uki)",
