@@ -9,4 +9,7 @@ namespace initpack {
 
 struct Context;
 
+// initpack summary: the resolved configuration (cli/cmd_summary.cc).
+void register_summary_command(CLI::App &app, Context &ctx, int *exit_code);
+
 } // namespace initpack
