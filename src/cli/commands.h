@@ -9,5 +9,7 @@ namespace initpack {
 
 struct Context;
 
+void add_inspect_command(CLI::App &app, Context &ctx, int *exit_code);
+void add_diff_command(CLI::App &app, Context &ctx, int *exit_code);
 
 } // namespace initpack
