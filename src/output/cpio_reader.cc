@@ -174,9 +174,10 @@ bool CpioParser::feed(const char *p, size_t n, size_t *used, std::string *err) {
 bool CpioParser::finish(std::string *err) const {
   if (state_ == State::Between || state_ == State::Done)
     return true;
-  return fail(cur_.name.empty()
-                  ? "truncated in a member header"
-                  : "truncated in the data of '" + cur_.name + "'",
+  bool in_header = state_ == State::Header || state_ == State::Name;
+  return fail(in_header ? "truncated in the header of the member at offset " +
+                              std::to_string(cur_.offset)
+                        : "truncated in the data of '" + cur_.name + "'",
               err);
 }
 
