@@ -225,12 +225,14 @@ void add_inspect_command(CLI::App &app, Context &ctx, int *exit_code) {
   cmd->add_option("image", opts->image, "The initrd to read")->required();
   auto *json = cmd->add_flag("--json", opts->json,
                              "Print segments and entries as one JSON object");
-  auto *cat = cmd->add_option(
-      "--cat", opts->cat,
-      "Print the bytes of the file at PATH (following the image's symlinks)");
+  auto *cat = cmd->add_option("--cat", opts->cat,
+                              "Print the bytes of the file at PATH (following "
+                              "the image's symlinks)")
+                  ->option_text("PATH");
   auto *ext = cmd->add_option("--extract", opts->extract,
                               "Write the files out below DIR (paths never "
-                              "leave DIR; owners kept when run as root)");
+                              "leave DIR; owners kept when run as root)")
+                  ->option_text("DIR");
   cat->excludes(json)->excludes(ext);
   ext->excludes(json);
   cmd->callback([&ctx, exit_code, opts] { *exit_code = inspect(ctx, *opts); });

@@ -109,7 +109,6 @@ for c in zstd xz gzip lz4 bzip2 lzma; do
   grep -q '^prw-r--r-- .* fifo$' "$T/list" || fail "$c: fifo not listed"
 
   "$INITPACK" inspect --json "$img" > "$T/list.json"
-  cp "$T/early.cpio" "$T/early.cpio" 2>/dev/null || true
   python3 "$T/check.py" json "$src" "$T/list.json" "$c" || fail "$c: JSON listing"
 
   "$INITPACK" inspect "$img" --cat usr/bin/big2 | cmp - "$src/usr/bin/big" || fail "$c: --cat of the hardlink"

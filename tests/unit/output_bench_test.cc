@@ -2,7 +2,9 @@
 // run with
 //   INITPACK_BENCH_TREE=/path/to/tree build/initpack_unit_tests
 //     --gtest_also_run_disabled_tests --gtest_filter='*OutputBench*'
-// Optional: INITPACK_BENCH_LEVELS="zstd:3 zstd:19 xz:6 …".
+// Optional: INITPACK_BENCH_LEVELS="zstd:3 zstd:19 xz:6 …", and
+// INITPACK_BENCH_OUT=DIR to keep the images (DIR/initrd.zstd:3 …), e.g.
+// for booting them under qemu.
 #include "output/cpio_writer.h"
 #include "output_test_util.h"
 #include "util/timer.h"
@@ -88,7 +90,10 @@ TEST(OutputBench, DISABLED_WriteLargeTree) {
     int level = std::stoi(spec.substr(spec.find(':') + 1));
     AtomicFile f;
     std::string err;
-    ASSERT_TRUE(f.open(dir.path() + "/img", &err)) << err;
+    const char *keep = getenv("INITPACK_BENCH_OUT");
+    std::string out =
+        keep ? std::string(keep) + "/initrd." + spec : dir.path() + "/img";
+    ASSERT_TRUE(f.open(out, &err)) << err;
     FdSink sink(f.fd());
     auto start = std::chrono::steady_clock::now();
     std::clock_t cpu = std::clock();
