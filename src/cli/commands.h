@@ -11,5 +11,7 @@ struct Context;
 
 // initpack summary: the resolved configuration (cli/cmd_summary.cc).
 void register_summary_command(CLI::App &app, Context &ctx, int *exit_code);
+void add_inspect_command(CLI::App &app, Context &ctx, int *exit_code);
+void add_diff_command(CLI::App &app, Context &ctx, int *exit_code);
 
 } // namespace initpack

@@ -1,0 +1,32 @@
+// The output step: the image Tree becomes an initrd file.
+#pragma once
+
+#include "output/cpio_writer.h"
+
+#include <string>
+#include <vector>
+
+namespace initpack {
+
+struct Context;
+
+// Uncompressed members placed before the main archive, where the kernel's
+// early loaders look for them (CPU microcode under kernel/x86/microcode/).
+struct EarlyCpio {
+  std::vector<CpioFile> files;
+};
+
+// Writes `tree` as an initrd to `path`: the early cpio (uncompressed) when
+// given, then the main cpio compressed per ctx.config.compression and
+// compression_level, with every mtime set to SOURCE_DATE_EPOCH (the config's,
+// else the environment's, else 0). Goes through a temporary file renamed
+// into place: on failure an existing file at `path` is left untouched.
+// Stops the run with Fatal on any error.
+void write_initrd(Context &ctx, const Tree &tree, const std::string &path,
+                  const EarlyCpio *early = nullptr);
+
+// The mtime for every member: config, then $SOURCE_DATE_EPOCH, then 0.
+// Fails on values a cpio header cannot hold or a malformed variable.
+bool source_date_epoch(const Context &ctx, uint32_t *out, std::string *err);
+
+} // namespace initpack
