@@ -9,5 +9,6 @@ namespace initpack {
 
 struct Context;
 
+void register_qemu_command(CLI::App &app, Context &ctx, int *exit_code);
 
 } // namespace initpack
