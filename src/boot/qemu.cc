@@ -369,7 +369,9 @@ void judge_undecided(QemuResult &res, const BootWatch &watch, Child &qemu,
   } else if (timed_out) {
     res.verdict = QemuResult::Timeout;
   } else {
-    qemu.wait();
+    // The console closed: qemu is exiting. Bounded, in case it hangs.
+    for (int i = 0; i < 250 && !qemu.poll_exit(); i++)
+      usleep(20000);
     if (qemu.exit_code() == 0) {
       // -no-reboot: the guest powered off, rebooted or panicked.
       res.verdict = QemuResult::Failure;
@@ -377,7 +379,9 @@ void judge_undecided(QemuResult &res, const BootWatch &watch, Child &qemu,
     } else {
       res.verdict = QemuResult::Error;
       res.detail =
-          "qemu exited with status " + std::to_string(qemu.exit_code());
+          qemu.exit_code() < 0
+              ? "qemu closed the console but did not exit"
+              : "qemu exited with status " + std::to_string(qemu.exit_code());
     }
   }
   if (!watch.qemu_err().empty())
@@ -388,11 +392,14 @@ void judge_undecided(QemuResult &res, const BootWatch &watch, Child &qemu,
 
 QemuResult run_qemu(Context &ctx, const QemuOptions &opts) {
   Timer timer(ctx, "qemu");
-  TempDir tpm_dir("initpack-swtpm");
+  // Declared before swtpm, so swtpm is killed before its state is deleted.
+  std::optional<TempDir> tpm_dir;
   Child swtpm;
   std::string tpm_socket;
-  if (opts.tpm)
-    start_swtpm(ctx, tpm_dir, swtpm, &tpm_socket);
+  if (opts.tpm) {
+    tpm_dir.emplace("initpack-swtpm");
+    start_swtpm(ctx, *tpm_dir, swtpm, &tpm_socket);
+  }
   std::vector<std::string> argv = qemu_argv(opts, tpm_socket);
   Log(ctx) << "+ " << shell_quote(argv);
   if (opts.interactive)
