@@ -42,7 +42,7 @@ struct QemuOptions {
   std::string append; // added after default_kernel_args()
   std::string accel = "tcg";
   std::string memory = "1024M";
-  int smp = 2;
+  int smp = 1; // measured: -smp 2 is no faster under TCG here, and costs a core
   bool icount = false; // -smp 1 -icount shift=0,sleep=off
   std::string net;     // "" or "user[,hostfwd=…][,guestfwd=…]"
   bool tpm = false;    // a TPM 2.0 emulated by swtpm

@@ -14,7 +14,7 @@ namespace {
 
 struct QemuCommandArgs {
   QemuOptions opts;
-  std::vector<std::string> drives, sends, appends, fail_on, extra_after_dashes;
+  std::vector<std::string> drives, sends, appends, fail_on;
   bool no_default_fail = false;
 };
 
@@ -80,10 +80,6 @@ void run(Context &ctx, QemuCommandArgs &args, int *exit_code) {
                            QemuOptions::default_fail_texts().size());
   opts.fail_on.insert(opts.fail_on.end(), args.fail_on.begin(),
                       args.fail_on.end());
-  opts.extra_args.insert(opts.extra_args.end(), args.extra_after_dashes.begin(),
-                         args.extra_after_dashes.end());
-  if (opts.icount && opts.smp == QemuOptions().smp)
-    opts.smp = 1;
 
   resolve_qemu_options(ctx, opts);
   QemuResult res = run_qemu(ctx, opts);
@@ -147,11 +143,9 @@ void register_qemu_command(CLI::App &app, Context &ctx, int *exit_code) {
                   "the host's 127.0.0.1 as 10.0.2.2)");
   cmd->add_flag("--tpm", o.tpm, "Give the guest a TPM 2.0 (swtpm)");
   cmd->add_option("--extra", o.extra_args,
-                  "Raw qemu argument (repeatable; or put qemu arguments "
-                  "after --)")
+                  "Raw qemu argument, e.g. --extra=-cpu --extra=max "
+                  "(repeatable)")
       ->allow_extra_args(false);
-  cmd->add_option("qemu-args", args->extra_after_dashes,
-                  "Raw qemu arguments, after --");
   cmd->add_flag("--interactive,-i", o.interactive,
                 "Attach the console to this terminal (Ctrl-A X quits); no "
                 "verdict or timeout");

@@ -171,7 +171,7 @@ TEST(QemuArgv, DefaultsBootOverSerialWithTcg) {
   o.append = "root=/dev/vda rw";
   std::string a = joined(qemu_argv(o));
   EXPECT_EQ(a, "qemu-system-x86_64 -accel tcg -m 1024M -nodefaults "
-               "-no-user-config -display none -no-reboot -smp 2 "
+               "-no-user-config -display none -no-reboot -smp 1 "
                "-chardev stdio,id=console,signal=off -serial chardev:console "
                "-kernel vmlinuz -initrd initrd.img -append " +
                    default_kernel_args() + " root=/dev/vda rw");
