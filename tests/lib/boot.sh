@@ -90,11 +90,25 @@ test_kernel() {
 # load them (dependencies first), extracted from the test kernel package.
 # Soft dependencies are not followed: name them (e.g. crc32c_generic).
 test_kernel_modules() {
-  local dir deb
+  local dir deb kver
   dir=$(_kernel_dir) || exit
   deb=$(test_kernel_deb) || exit
+  if [ -n "${INITPACK_TEST_KERNEL:-}" ]; then
+    kver=$(grep -m 1 -o '^\./lib/modules/[^/]*/' "$dir/files.txt" | cut -d/ -f4)
+    [ "$(kernel_image_version "$INITPACK_TEST_KERNEL")" = "$kver" ] ||
+      skip "INITPACK_TEST_KERNEL is not $kver, the kernel whose modules $deb has"
+  fi
   _with_cache_lock _extract_modules "$deb" "$dir" "$@" >&2 || exit
   _module_order "$dir" "$@"
+}
+# The release (uname -r) of an x86 bzImage, from its setup header: the
+# 16-bit kernel_version field at 0x20e points to the version string, 0x200
+# bytes further (Documentation/arch/x86/boot.rst).
+kernel_image_version() {
+  local off
+  off=$(od -An -tu2 -j 526 -N 2 "$1" | tr -d ' ')
+  dd if="$1" bs=1 skip=$((off + 512)) count=64 2>/dev/null | tr '\0' '\n' |
+    head -n 1 | cut -d' ' -f1
 }
 # A module's path inside the package ('-' and '_' are the same in names).
 _module_path() {
