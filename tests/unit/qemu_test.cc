@@ -2,6 +2,7 @@
 #include "boot/qemu.h"
 #include "boot/serial_scanner.h"
 #include "context.h"
+#include "util/fs.h"
 
 #include <algorithm>
 #include <gtest/gtest.h>
@@ -250,4 +251,16 @@ TEST(QemuOptions, ResolveReportsEveryProblemAtOnce) {
             std::string::npos);
   EXPECT_NE(err.find("--net tap: only user networking"), std::string::npos);
   EXPECT_NE(err.find("--icount needs --smp 1"), std::string::npos);
+}
+
+TEST(QemuOptions, DefaultKernelIsTheVmlinuzBesideTheInitrd) {
+  TempDir dir;
+  std::string err;
+  ASSERT_TRUE(write_file(dir.path() + "/initrd.img", "x", &err));
+  ASSERT_TRUE(write_file(dir.path() + "/vmlinuz", "x", &err));
+  Context ctx;
+  QemuOptions o;
+  o.initrd = dir.path() + "/initrd.img";
+  resolve_qemu_options(ctx, o);
+  EXPECT_EQ(o.kernel, dir.path() + "/vmlinuz");
 }
