@@ -33,6 +33,7 @@ int main(int argc, char **argv) {
   add_inspect_command(app, ctx, &exit_code);
   add_diff_command(app, ctx, &exit_code);
 
+  register_qemu_command(app, ctx, &exit_code);
 
   try {
     app.parse(argc, argv);

@@ -13,5 +13,6 @@ struct Context;
 void register_summary_command(CLI::App &app, Context &ctx, int *exit_code);
 void add_inspect_command(CLI::App &app, Context &ctx, int *exit_code);
 void add_diff_command(CLI::App &app, Context &ctx, int *exit_code);
+void register_qemu_command(CLI::App &app, Context &ctx, int *exit_code);
 
 } // namespace initpack
