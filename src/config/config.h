@@ -23,6 +23,7 @@ struct Config {
   std::string architecture = "amd64";
   std::vector<std::string> keyrings; // Keyring= (files for gpgv)
   bool check_valid_until = true;
+  std::string apt_root = "/"; // whose etc/apt/sources* are "the host's"
 
   // [Content]
   std::vector<std::string> profiles; // Profiles=lvm luks
