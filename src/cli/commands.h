@@ -9,4 +9,8 @@ namespace initpack {
 
 struct Context;
 
+void register_resolve_command(CLI::App &app, Context &ctx, int *exit_code);
+// The archive flags (--mirror, --suite, --keyring, …) for any subcommand.
+void add_archive_flags(CLI::App *cmd, Context &ctx);
+
 } // namespace initpack
