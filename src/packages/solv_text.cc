@@ -100,6 +100,15 @@ std::string rule_text(Solver *solv, Id rule) {
   }
 }
 
+// libsolv's words for a way out, with RemovePackages= named.
+std::string solution_text(Solver *solv, Id p, Id rp) {
+  std::string text = solver_solutionelement2str(solv, p, rp);
+  const std::string lock = "do not ask to lock ";
+  if (text.starts_with(lock))
+    return "drop " + text.substr(lock.size()) + " from RemovePackages=";
+  return text;
+}
+
 } // namespace
 
 std::string join(const std::vector<std::string> &v, const std::string &sep) {
@@ -153,12 +162,17 @@ std::string describe_problems(Solver *solv) {
     Queue rules;
     queue_init(&rules);
     solver_findallproblemrules(solv, problem, &rules);
-    std::vector<std::string> reasons;
+    // What the packages say first, then the requests that meet it.
+    std::vector<std::string> reasons, requests;
     for (int i = 0; i < rules.count; i++) {
-      std::string r = rule_text(solv, rules.elements[i]);
-      if (std::find(reasons.begin(), reasons.end(), r) == reasons.end())
-        reasons.push_back(r);
+      Id rule = rules.elements[i];
+      bool is_job = solver_ruleclass(solv, rule) == SOLVER_RULE_JOB;
+      std::vector<std::string> &list = is_job ? requests : reasons;
+      std::string r = rule_text(solv, rule);
+      if (std::find(list.begin(), list.end(), r) == list.end())
+        list.push_back(r);
     }
+    reasons.insert(reasons.end(), requests.begin(), requests.end());
     queue_free(&rules);
     out.push_back("  problem " + std::to_string(problem) + ": " +
                   join(reasons, "\n    and "));
@@ -169,7 +183,7 @@ std::string describe_problems(Solver *solv) {
       Id p = 0, rp = 0, element = 0;
       while ((element = solver_next_solutionelement(solv, problem, sol, element,
                                                     &p, &rp)) != 0)
-        steps.push_back(solver_solutionelement2str(solv, p, rp));
+        steps.push_back(solution_text(solv, p, rp));
       ways.push_back(join(steps, " and "));
     }
     if (!ways.empty())
