@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 namespace initpack {
 
@@ -39,6 +40,21 @@ void print_table(const Context &ctx, const std::vector<PackageRef> &pkgs) {
   out += fmt::format("{} packages, {} to download, {} installed\n", pkgs.size(),
                      human_size(total), human_size(installed));
   std::cout << out;
+}
+
+// Everything the fetcher gets, for scripts and tests.
+void print_json(const std::vector<PackageRef> &pkgs) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const PackageRef &p : pkgs)
+    out.push_back({{"name", p.name},
+                   {"version", p.version},
+                   {"arch", p.arch},
+                   {"url", p.url},
+                   {"sha256", p.sha256},
+                   {"size", p.size},
+                   {"installed_size", p.installed_size},
+                   {"why", p.why}});
+  std::cout << out.dump(1) << "\n";
 }
 
 } // namespace
@@ -81,13 +97,20 @@ void register_resolve_command(CLI::App &app, Context &ctx, int *exit_code) {
   CLI::App *cmd = app.add_subcommand(
       "resolve", "Resolve packages against the archive and print the set");
   auto wanted = std::make_shared<std::vector<std::string>>();
+  auto json = std::make_shared<bool>(false);
   cmd->add_option("packages", *wanted, "Packages (NAME or NAME=VERSION)")
       ->required();
   cmd->add_flag("--explain", ctx.explain, "Say why each package is in the set");
+  cmd->add_flag("--json", *json,
+                "Print JSON: name, version, arch, url, sha256, size, "
+                "installed_size, why");
   add_archive_flags(cmd, ctx);
-  cmd->callback([&ctx, wanted, exit_code] {
+  cmd->callback([&ctx, wanted, json, exit_code] {
     std::vector<PackageRef> pkgs = resolve_packages(ctx, *wanted);
-    print_table(ctx, pkgs);
+    if (*json)
+      print_json(pkgs);
+    else
+      print_table(ctx, pkgs);
     *exit_code = 0;
   });
 }

@@ -7,6 +7,7 @@
 
 #include <archive.h>
 #include <cstdio>
+#include <stdio_ext.h>
 #include <unistd.h>
 
 namespace initpack {
@@ -172,7 +173,11 @@ bool Archive::add_index(const PackagesIndex &idx, const std::string &solv_cache,
   RepoSource src{idx.base_uri, idx.suite, idx.component};
   *from_cache = false;
   if (!solv_cache.empty()) {
-    if (FILE *fp = fopen(solv_cache.c_str(), "r")) {
+    if (FILE *fp = fopen(solv_cache.c_str(), "re")) {
+      // repo_add_solv reads with getc: one thread, so skip stdio's lock
+      // per byte and read in large blocks (a third less load time).
+      __fsetlocking(fp, FSETLOCKING_BYCALLER);
+      setvbuf(fp, nullptr, _IOFBF, 1 << 20);
       Repo *repo = new_repo(src, idx.subpriority, idx.not_automatic);
       int rc = repo_add_solv(repo, fp, 0);
       fclose(fp);

@@ -140,15 +140,13 @@ suite() {
     sed -i 's/^Label: initpack-test$/Label: initpack-evil/' "$d/InRelease"
   fi
   if [ $tamper = 1 ] && [ "$by_hash" = 1 ]; then
-    # A different Packages list after signing: the checksum must catch it.
-    sed -i 's/^Version: 1.0$/Version: 1.0+evil/' "$d/$bin/Packages"
-    xz -c -9 "$d/$bin/Packages" >"$d/$bin/Packages.xz"
+    # Changed after signing, same sizes (so the SHA256 check, not the size
+    # check, must catch it): a version in the text, 8 bytes of the .xz.
+    local xz=$d/$bin/Packages.xz
+    sed -i 's/^Version: 1.3$/Version: 6.6/; s/^Version: 1.0$/Version: 6.6/' "$d/$bin/Packages"
+    printf TAMPERED | dd of="$xz" bs=1 seek=$(($(stat -c %s "$xz") / 2)) conv=notrunc status=none
     for h in "$d/$bin/by-hash/SHA256/"*; do
-      if cmp -s "$h" "$d/$bin/Packages.xz" || xz -t "$h" 2>/dev/null; then
-        cp "$d/$bin/Packages.xz" "$h"
-      else
-        cp "$d/$bin/Packages" "$h"
-      fi
+      if [ "$(stat -c %s "$h")" = "$(stat -c %s "$xz")" ]; then cp "$xz" "$h"; else cp "$d/$bin/Packages" "$h"; fi
     done
   fi
 }
