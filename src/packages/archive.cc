@@ -270,7 +270,7 @@ std::shared_ptr<Archive> load_archive(Context &ctx) {
   std::string err;
   if (!configured_suites(ctx.diag, ctx.config, &suites, &err))
     Fatal(ctx) << err;
-  std::string solv_dir = join_path(cache_root(ctx), "indexes/solv-v1");
+  std::string solv_dir = solv_cache_dir(ctx);
   if (!mkdir_p(solv_dir, &err))
     Fatal(ctx) << err;
 

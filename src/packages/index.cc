@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <fcntl.h>
+#include <set>
 #include <sys/stat.h>
 
 namespace initpack {
@@ -168,6 +169,8 @@ bool packages_of(const Suite &st, const std::string &arch,
     idx.suite = st.src->suite;
     idx.component = comp;
     idx.url = release_entry_url(st, *e, st.release.acquire_by_hash);
+    if (st.release.acquire_by_hash)
+      idx.fallback_url = release_entry_url(st, *e, false);
     idx.path = dir + "/" + e->sha256 + compression_suffix(e->path);
     idx.sha256 = e->sha256;
     idx.size = e->size;
@@ -184,8 +187,8 @@ bool in_cache(const PackagesIndex &idx) {
 
 // Downloads the Packages files the cache lacks; a by-hash URL that answers
 // 404 is tried again at its plain path, as apt does.
-void download_packages(Context &ctx, const std::vector<PackagesIndex> &missing,
-                       const std::vector<std::string> &plain_urls) {
+void download_packages(Context &ctx,
+                       const std::vector<PackagesIndex> &missing) {
   std::vector<DownloadRequest> reqs;
   for (const PackagesIndex &idx : missing) {
     DownloadRequest r;
@@ -204,10 +207,11 @@ void download_packages(Context &ctx, const std::vector<PackagesIndex> &missing,
   std::vector<DownloadRequest> again;
   std::vector<size_t> again_index;
   for (size_t i = 0; i < reqs.size(); i++) {
-    if (!res[i].ok && res[i].http_status == 404 && !plain_urls[i].empty()) {
-      Log(ctx) << res[i].error << "; trying " << plain_urls[i];
+    const std::string &plain = missing[i].fallback_url;
+    if (!res[i].ok && res[i].http_status == 404 && !plain.empty()) {
+      Log(ctx) << res[i].error << "; trying " << plain;
       again.push_back(reqs[i]);
-      again.back().url = plain_urls[i];
+      again.back().url = plain;
       again_index.push_back(i);
     }
   }
@@ -223,6 +227,37 @@ void download_packages(Context &ctx, const std::vector<PackagesIndex> &missing,
 }
 
 } // namespace
+
+std::string solv_cache_dir(const Context &ctx) {
+  return join_path(cache_root(ctx), "indexes/solv-v1");
+}
+
+void prune_index_cache(Context &ctx) {
+  std::string root = join_path(cache_root(ctx), "indexes");
+  std::string solv_dir = solv_cache_dir(ctx);
+  std::set<std::string> referenced;
+  for (const std::string &archive : list_dir(root)) {
+    std::string dir = root + "/" + archive;
+    if (dir == root + "/packages" || dir == solv_dir)
+      continue;
+    for (const std::string &suite : list_dir(dir)) {
+      std::string text, err;
+      ReleaseFile rel;
+      if (read_file(dir + "/" + suite + "/Release", &text, &err) &&
+          parse_release(text, suite, &rel, &err))
+        for (const ReleaseEntry &e : rel.sha256)
+          referenced.insert(e.sha256);
+    }
+  }
+  for (const std::string &dir : {root + "/packages", solv_dir}) {
+    for (const std::string &name : list_dir(dir)) {
+      if (referenced.count(name.substr(0, name.find('.'))))
+        continue;
+      Log(ctx) << "pruning " << dir << "/" << name;
+      ::unlink((dir + "/" + name).c_str());
+    }
+  }
+}
 
 std::string archive_dir_name(const std::string &uri) {
   std::string s = uri;
@@ -339,7 +374,9 @@ std::vector<PackagesIndex> IndexFetch::cached() {
   return out;
 }
 
-std::vector<PackagesIndex> IndexFetch::finish() {
+// Settles each suite's InRelease: the fresh download verified and
+// installed, "not modified", or (server unreachable) the cached copy.
+void IndexFetch::settle_inreleases() {
   if (ctx_.config.offline) {
     for (const auto &st : suites_) {
       st->ok = file_exists(st->cached);
@@ -347,29 +384,33 @@ std::vector<PackagesIndex> IndexFetch::finish() {
         Error(ctx_) << "--offline: no cached " << st->url
                     << " (run once without --offline)";
     }
-  } else {
-    start();
-    std::vector<DownloadResult> res = downloads_.get();
-    for (size_t i = 0; i < suites_.size(); i++) {
-      Suite &st = *suites_[i];
-      std::string err;
-      if (res[i].ok && res[i].not_modified) {
-        Log(ctx_) << st.url << ": not modified";
-      } else if (res[i].ok) {
-        if (!install_fresh(ctx_.diag, st, res[i].last_modified, &err)) {
-          Error(ctx_) << err;
-          continue;
-        }
-      } else if (file_exists(st.cached)) {
-        Warn(ctx_) << "cannot download " << res[i].error
-                   << "; using the cached copy";
-      } else {
-        Error(ctx_) << "cannot download " << res[i].error;
+    return;
+  }
+  start();
+  std::vector<DownloadResult> res = downloads_.get();
+  for (size_t i = 0; i < suites_.size(); i++) {
+    Suite &st = *suites_[i];
+    std::string err;
+    if (res[i].ok && res[i].not_modified) {
+      Log(ctx_) << st.url << ": not modified";
+    } else if (res[i].ok) {
+      if (!install_fresh(ctx_.diag, st, res[i].last_modified, &err)) {
+        Error(ctx_) << err;
         continue;
       }
-      st.ok = true;
+    } else if (file_exists(st.cached)) {
+      Warn(ctx_) << "cannot download " << res[i].error
+                 << "; using the cached copy";
+    } else {
+      Error(ctx_) << "cannot download " << res[i].error;
+      continue;
     }
+    st.ok = true;
   }
+}
+
+std::vector<PackagesIndex> IndexFetch::finish() {
+  settle_inreleases();
   time_t now = time(nullptr);
   std::vector<PackagesIndex> out;
   for (const auto &st : suites_) {
@@ -381,27 +422,19 @@ std::vector<PackagesIndex> IndexFetch::finish() {
   }
   checkpoint(ctx_);
   std::vector<PackagesIndex> missing;
-  std::vector<std::string> plain_urls;
-  for (size_t i = 0, k = 0; i < suites_.size(); i++) {
-    const Suite &st = *suites_[i];
-    for (size_t c = 0; c < st.src->components.size(); c++, k++) {
-      const PackagesIndex &idx = out[k];
-      if (in_cache(idx))
-        continue;
-      if (ctx_.config.offline)
-        Error(ctx_) << "--offline: " << idx.url
-                    << " is not in the cache (run once without --offline)";
-      const ReleaseEntry *e = find_packages_entry(st.release, idx.component,
-                                                  ctx_.config.architecture);
-      missing.push_back(idx);
-      plain_urls.push_back(st.release.acquire_by_hash
-                               ? release_entry_url(st, *e, false)
-                               : std::string());
-    }
+  for (const PackagesIndex &idx : out) {
+    if (in_cache(idx))
+      continue;
+    if (ctx_.config.offline)
+      Error(ctx_) << "--offline: " << idx.url
+                  << " is not in the cache (run once without --offline)";
+    missing.push_back(idx);
   }
   checkpoint(ctx_);
-  if (!missing.empty())
-    download_packages(ctx_, missing, plain_urls);
+  if (!missing.empty()) {
+    download_packages(ctx_, missing);
+    prune_index_cache(ctx_);
+  }
   return out;
 }
 

@@ -28,9 +28,10 @@ struct Context;
 struct PackagesIndex {
   std::string base_uri; // the archive root, for the packages' Filename:
   std::string suite, component;
-  std::string url;    // where it was (or would be) downloaded from
-  std::string path;   // the compressed file in the cache
-  std::string sha256; // of that file, from the signed Release
+  std::string url;          // where it was (or would be) downloaded from
+  std::string fallback_url; // the plain path when url is by-hash
+  std::string path;         // the compressed file in the cache
+  std::string sha256;       // of that file, from the signed Release
   uint64_t size = 0;
   int subpriority = 0;
   bool not_automatic = false;
@@ -58,6 +59,8 @@ public:
   struct Suite; // per-suite state, in index.cc
 
 private:
+  void settle_inreleases();
+
   Context &ctx_;
   std::vector<SuiteSource> sources_;
   std::vector<std::unique_ptr<Suite>> suites_;
@@ -78,6 +81,12 @@ bool check_release(const ReleaseFile &rel, const SuiteSource &src,
 const ReleaseEntry *find_packages_entry(const ReleaseFile &rel,
                                         const std::string &component,
                                         const std::string &arch);
+
+// Deletes cached Packages and .solv files that no cached Release names any
+// more (each archive update leaves ~20 MB behind for bookworm main).
+void prune_index_cache(Context &ctx);
+// Where the parsed repos are cached (see archive.h).
+std::string solv_cache_dir(const Context &ctx);
 
 // "http://h:8080/debian" -> "h:8080_debian": a cache directory name.
 std::string archive_dir_name(const std::string &uri);

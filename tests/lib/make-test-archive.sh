@@ -2,12 +2,14 @@
 # Builds a small, hermetic, signed Debian archive for the tests:
 #
 #   make-test-archive.sh DIR [--expired] [--tamper] [--wrong-key] [--bad-signature]
+#   make-test-archive.sh DIR --update
 #
 # DIR/dists/stable          Acquire-By-Hash: yes, packages in pool/main
 # DIR/dists/stable-updates  a newer libfoo and a second copy of "shared"
 # DIR/keyring.gpg           the archive key, binary, for gpgv / --keyring
 # DIR/keyring.asc           the same, ASCII-armored (inline Signed-By tests)
 # DIR/other-keyring.gpg     an unrelated key
+# DIR.gnupg/                the secret keys (not served), for --update
 #
 # Packages and what they exercise:
 #   app        Pre-Depends base-pre; Depends libfoo (>= 1.2) [only in
@@ -21,13 +23,16 @@
 # Variants: --expired (Valid-Until in the past), --tamper (stable's Packages
 # files changed after signing), --wrong-key (InRelease signed by another
 # key), --bad-signature (InRelease text changed after signing).
+# --update re-indexes and re-signs an existing DIR with its keys after
+# adding libfoo 1.4 to stable-updates: an archive update, for cache tests.
 set -euo pipefail
 
 dir=${1:?usage: make-test-archive.sh DIR [--expired] [--tamper] [--wrong-key] [--bad-signature]}
 shift
-expired=0 tamper=0 wrong_key=0 bad_sig=0
+expired=0 tamper=0 wrong_key=0 bad_sig=0 update=0
 for arg in "$@"; do
   case $arg in
+  --update) update=1 ;;
   --expired) expired=1 ;;
   --tamper) tamper=1 ;;
   --wrong-key) wrong_key=1 ;;
@@ -39,10 +44,16 @@ export LC_ALL=C
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 work=$(mktemp -d /tmp/initpack-archive.XXXXXX)
-export GNUPGHOME=$work/gnupg
+export GNUPGHOME=$dir.gnupg
 cleanup() { gpgconf --kill all >/dev/null 2>&1 || true; rm -rf "$work"; }
 trap cleanup EXIT
-mkdir -m 700 "$GNUPGHOME"
+if [ $update = 0 ]; then
+  rm -rf "$GNUPGHOME"
+  mkdir -m 700 "$GNUPGHOME"
+elif [ ! -d "$GNUPGHOME" ]; then
+  echo "make-test-archive.sh: --update needs an archive made before in $dir" >&2
+  exit 2
+fi
 
 # deb NAME VERSION ARCH POOLDIR [control lines…]: builds one package.
 deb() {
@@ -75,31 +86,35 @@ deb() {
     "$dir/$pool/${name}_${version}_${arch}.deb" >/dev/null
 }
 
-deb app 1.0 amd64 pool/main \
-  "Pre-Depends: base-pre" \
-  "Depends: libfoo (>= 1.2), zeta-impl | alpha-impl, mail-transport-agent" \
-  "Recommends: extra-tool"
-deb libfoo 1.0 amd64 pool/main
-deb base-pre 1.0 all pool/main
-deb zeta-impl 1.0 all pool/main
-deb alpha-impl 1.0 all pool/main
-deb tiny-mta 1.0 all pool/main "Provides: mail-transport-agent"
-deb extra-tool 1.0 all pool/main
-deb conflicting 1.0 all pool/main "Conflicts: app"
-deb needs-missing 1.0 all pool/main "Depends: does-not-exist"
-deb files 1.0 amd64 pool/main
-deb ess 1.0 all pool/main "Essential: yes"
-deb shared 2.0 all pool/main
-deb libfoo 1.3 amd64 pool/updates
-deb shared 2.0 all pool/updates
+if [ $update = 1 ]; then
+  deb libfoo 1.4 amd64 pool/updates
+else
+  deb app 1.0 amd64 pool/main \
+    "Pre-Depends: base-pre" \
+    "Depends: libfoo (>= 1.2), zeta-impl | alpha-impl, mail-transport-agent" \
+    "Recommends: extra-tool"
+  deb libfoo 1.0 amd64 pool/main
+  deb base-pre 1.0 all pool/main
+  deb zeta-impl 1.0 all pool/main
+  deb alpha-impl 1.0 all pool/main
+  deb tiny-mta 1.0 all pool/main "Provides: mail-transport-agent"
+  deb extra-tool 1.0 all pool/main
+  deb conflicting 1.0 all pool/main "Conflicts: app"
+  deb needs-missing 1.0 all pool/main "Depends: does-not-exist"
+  deb files 1.0 amd64 pool/main
+  deb ess 1.0 all pool/main "Essential: yes"
+  deb shared 2.0 all pool/main
+  deb libfoo 1.3 amd64 pool/updates
+  deb shared 2.0 all pool/updates
 
-gpg --batch --quiet --passphrase '' --quick-gen-key \
-  'initpack test archive <archive@invalid>' ed25519 sign never 2>/dev/null
-gpg --batch --quiet --passphrase '' --quick-gen-key \
-  'initpack other key <other@invalid>' ed25519 sign never 2>/dev/null
-gpg --batch --export 'archive@invalid' >"$dir/keyring.gpg"
-gpg --batch --armor --export 'archive@invalid' >"$dir/keyring.asc"
-gpg --batch --export 'other@invalid' >"$dir/other-keyring.gpg"
+  gpg --batch --quiet --passphrase '' --quick-gen-key \
+    'initpack test archive <archive@invalid>' ed25519 sign never 2>/dev/null
+  gpg --batch --quiet --passphrase '' --quick-gen-key \
+    'initpack other key <other@invalid>' ed25519 sign never 2>/dev/null
+  gpg --batch --export 'archive@invalid' >"$dir/keyring.gpg"
+  gpg --batch --armor --export 'archive@invalid' >"$dir/keyring.asc"
+  gpg --batch --export 'other@invalid' >"$dir/other-keyring.gpg"
+fi
 
 rfc2822() { date -u -d "@$1" '+%a, %d %b %Y %H:%M:%S UTC'; }
 now=$(date +%s)
@@ -110,7 +125,7 @@ suite() {
   local d=$dir/dists/$name bin=main/binary-amd64
   mkdir -p "$d/$bin"
   (cd "$dir" && apt-ftparchive packages "$pool") >"$d/$bin/Packages" 2>/dev/null
-  xz -k -9 "$d/$bin/Packages"
+  xz -c -9 "$d/$bin/Packages" >"$d/$bin/Packages.xz"
   if [ "$by_hash" = 1 ]; then
     mkdir -p "$d/$bin/by-hash/SHA256"
     for f in Packages Packages.xz; do
