@@ -131,6 +131,15 @@ bool set_provides(Pool *pool, const std::vector<char> &in_set, Id dep) {
   return false;
 }
 
+bool provides(Pool *pool, Id dep, Id p) {
+  Id q, qq;
+  FOR_PROVIDES(q, qq, dep) {
+    if (q == p)
+      return true;
+  }
+  return false;
+}
+
 bool any_provider(Pool *pool, Id dep, const std::set<Id> &removed) {
   Id p, pp;
   FOR_PROVIDES(p, pp, dep) {
@@ -224,11 +233,12 @@ std::vector<Id> requested_solvables(Pool *pool, const Queue &jobs,
     Id how = jobs.elements[i], what = jobs.elements[i + 1];
     if ((how & SOLVER_JOBMASK) != SOLVER_INSTALL)
       continue;
+    Id select = how & SOLVER_SELECTMASK;
     for (Id p : set) {
-      Solvable *s = pool_id2solvable(pool, p);
-      bool match = (how & SOLVER_SELECTMASK) == SOLVER_SOLVABLE
-                       ? p == what
-                       : pool_match_nevr(pool, s, what);
+      bool match = select == SOLVER_SOLVABLE ? p == what
+                   : select == SOLVER_SOLVABLE_PROVIDES
+                       ? provides(pool, what, p)
+                       : pool_match_nevr(pool, pool_id2solvable(pool, p), what);
       if (match)
         out.push_back(p);
     }

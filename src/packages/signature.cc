@@ -5,6 +5,7 @@
 #include "util/fs.h"
 #include "util/subprocess.h"
 
+#include <algorithm>
 #include <openssl/evp.h>
 
 namespace initpack {
@@ -33,7 +34,7 @@ bool dearmor_block(std::string_view text, size_t *pos, std::string *out,
   }
   std::string b64;
   for (size_t i = body + 2; i < end;) {
-    size_t nl = text.find('\n', i);
+    size_t nl = std::min(text.find('\n', i), end);
     std::string_view line = text.substr(i, nl - i);
     i = nl + 1;
     if (!line.empty() && line[0] == '=')
@@ -124,6 +125,15 @@ bool is_weak_digest(const std::string &algo) {
   return algo == "1" || algo == "2" || algo == "3";
 }
 
+std::string trusted_keys_text(const TrustedKeys &keys) {
+  std::string r;
+  for (const std::string &f : keys.keyring_files)
+    r += (r.empty() ? "" : ", ") + f;
+  if (!keys.inline_keys.empty())
+    r += (r.empty() ? "" : ", ") + std::string("the inline Signed-By key");
+  return r;
+}
+
 } // namespace
 
 bool dearmor(std::string_view text, std::string *binary, std::string *err) {
@@ -190,6 +200,7 @@ bool verify_clearsigned(Diagnostics &diag, const std::string &path,
     if (!line.starts_with("[GNUPG:] "))
       continue;
     std::vector<std::string> w = split_words(line.substr(9));
+    w.resize(std::max<size_t>(w.size(), 2)); // keyword and key id, at least
     const std::string &kw = w[0];
     if (kw == "GOODSIG") {
       good = true;
@@ -204,9 +215,7 @@ bool verify_clearsigned(Diagnostics &diag, const std::string &path,
       return false;
     } else if (kw == "NO_PUBKEY") {
       problems.push_back("signed by key " + w[1] + ", which is not in " +
-                         (keys.keyring_files.empty()
-                              ? std::string("the inline Signed-By key")
-                              : keys.keyring_files[0]));
+                         trusted_keys_text(keys));
     } else if (kw == "EXPKEYSIG" || kw == "REVKEYSIG") {
       problems.push_back(
           "signed by " +

@@ -143,6 +143,9 @@ TEST(Signature, DearmorDecodesBase64Body) {
                       &bin, &err))
       << err;
   EXPECT_EQ(bin, "hello!");
+  ASSERT_TRUE(
+      dearmor("-----BEGIN PGP X-----\n\naGk=-----END PGP X-----", &bin, &err));
+  EXPECT_EQ(bin, "hi");
   ASSERT_TRUE(dearmor(std::string("\x99\x01\x0d", 3), &bin, &err));
   EXPECT_EQ(bin, std::string("\x99\x01\x0d", 3)); // binary: unchanged
   EXPECT_FALSE(

@@ -36,7 +36,8 @@ const std::string kStable =
     pkg("extra", "1.0") + pkg("ess", "1.0", "Essential: yes\n") +
     pkg("conflicting", "1.0", "Conflicts: app\n") +
     pkg("needs-missing", "1.0", "Depends: does-not-exist\n") +
-    pkg("shared", "2.0") + pkg("newer-elsewhere", "1.0");
+    pkg("shared", "2.0") + pkg("newer-elsewhere", "1.0") +
+    pkg("only-provider", "1.0", "Provides: virtual-one\n");
 const std::string kUpdates = pkg("libfoo", "1.3") + pkg("shared", "2.0");
 const std::string kBackports =
     pkg("newer-elsewhere", "9.0") + pkg("only-in-backports", "1.0");
@@ -144,6 +145,9 @@ TEST_F(ResolverTest, NotAutomaticSuitesOnlyFillGaps) {
 
 TEST_F(ResolverTest, ExactVersionsAndVirtualPackages) {
   EXPECT_EQ(names(ok({"libfoo=1.0"})), "libfoo=1.0");
+  std::vector<PackageRef> set = ok({"virtual-one"});
+  EXPECT_EQ(names(set), "only-provider=1.0");
+  EXPECT_EQ(set[0].why, "requested");
   EXPECT_EQ(fails({"libfoo=2.0", "nosuch"}),
             "no version 2.0 of package libfoo (available: 1.0, 1.3)\n"
             "unknown package nosuch");
