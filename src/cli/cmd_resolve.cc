@@ -69,12 +69,15 @@ void add_archive_flags(CLI::App *cmd, Context &ctx) {
   cmd->add_option("--release", cfg.release,
                   "Release, e.g. bookworm: loads it, -updates, -security");
   cmd->add_option("--suite", cfg.suites, "A suite to load (repeatable)")
-      ->delimiter(',');
+      ->delimiter(',')
+      ->allow_extra_args(false);
   cmd->add_option("--repositories", cfg.repositories,
                   "Components, e.g. main,non-free-firmware")
-      ->delimiter(',');
+      ->delimiter(',')
+      ->allow_extra_args(false);
   cmd->add_option("--keyring", cfg.keyrings,
-                  "Keyring file for gpgv (repeatable)");
+                  "Keyring file for gpgv (repeatable)")
+      ->allow_extra_args(false);
   cmd->add_option("--arch", cfg.architecture, "Debian architecture")
       ->capture_default_str();
   cmd->add_option("--cache-dir", cfg.cache_directory, "Cache directory");
@@ -83,7 +86,8 @@ void add_archive_flags(CLI::App *cmd, Context &ctx) {
       ->envname("INITPACK_APT_ROOT");
   cmd->add_option("--remove", cfg.remove_packages,
                   "Never install this package (RemovePackages=)")
-      ->delimiter(',');
+      ->delimiter(',')
+      ->allow_extra_args(false);
   cmd->add_flag("--offline", cfg.offline, "Use only cached indexes");
   cmd->add_flag("--with-recommends", cfg.with_recommends,
                 "Install Recommends too");
