@@ -1,11 +1,13 @@
 // `initpack resolve PKG…`: the package set a build would install, as a
 // table with sizes and a total; --explain says why each package is there.
 #include "cli/commands.h"
+#include "config/load.h"
 #include "context.h"
 #include "packages/resolver.h"
 
 #include <fmt/format.h>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 namespace initpack {
@@ -59,59 +61,36 @@ void print_json(const std::vector<PackageRef> &pkgs) {
 
 } // namespace
 
-// The archive settings as flags, until the settings table (config branch)
-// declares them; kept in one place so it can be swapped for that table.
-void add_archive_flags(CLI::App *cmd, Context &ctx) {
-  Config &cfg = ctx.config;
-  cmd->add_option("--mirror", cfg.mirror, "Archive root URL (Mirror=)");
-  cmd->add_option("--security-mirror", cfg.security_mirror,
-                  "Archive root of the -security suite (SecurityMirror=)");
-  cmd->add_option("--release", cfg.release,
-                  "Release, e.g. bookworm: loads it, -updates, -security");
-  cmd->add_option("--suite", cfg.suites, "A suite to load (repeatable)")
-      ->delimiter(',')
-      ->allow_extra_args(false);
-  cmd->add_option("--repositories", cfg.repositories,
-                  "Components, e.g. main,non-free-firmware")
-      ->delimiter(',')
-      ->allow_extra_args(false);
-  cmd->add_option("--keyring", cfg.keyrings,
-                  "Keyring file for gpgv (repeatable)")
-      ->allow_extra_args(false);
-  cmd->add_option("--arch", cfg.architecture, "Debian architecture")
-      ->capture_default_str();
-  cmd->add_option("--cache-dir", cfg.cache_directory, "Cache directory");
-  cmd->add_option("--apt-root", cfg.apt_root,
-                  "Read ROOT/etc/apt/sources.list{,.d} instead of the host's")
-      ->envname("INITPACK_APT_ROOT");
-  cmd->add_option("--remove", cfg.remove_packages,
-                  "Never install this package (RemovePackages=)")
-      ->delimiter(',')
-      ->allow_extra_args(false);
-  cmd->add_flag("--offline", cfg.offline, "Use only cached indexes");
-  cmd->add_flag("--with-recommends", cfg.with_recommends,
-                "Install Recommends too");
-  cmd->add_flag(
-      "--no-check-valid-until",
-      [&cfg](int64_t) { cfg.check_valid_until = false; },
-      "Accept a Release past its Valid-Until date");
-}
+namespace {
+struct ResolveCommand {
+  CliConfig cli;
+  std::vector<std::string> packages;
+  bool json = false;
+};
+} // namespace
 
 void register_resolve_command(CLI::App &app, Context &ctx, int *exit_code) {
+  auto opts = std::make_shared<ResolveCommand>();
   CLI::App *cmd = app.add_subcommand(
-      "resolve", "Resolve packages against the archive and print the set");
-  auto wanted = std::make_shared<std::vector<std::string>>();
-  auto json = std::make_shared<bool>(false);
-  cmd->add_option("packages", *wanted, "Packages (NAME or NAME=VERSION)")
-      ->required();
+      "resolve", "Resolve packages against the archive and print the set. "
+                 "Without PACKAGE arguments: the configured Packages= "
+                 "(profiles included). Example: initpack resolve --explain "
+                 "systemd udev");
+  cmd->add_option("packages", opts->packages,
+                  "Packages (NAME or NAME=VERSION); default: Packages=");
   cmd->add_flag("--explain", ctx.explain, "Say why each package is in the set");
-  cmd->add_flag("--json", *json,
+  cmd->add_flag("--json", opts->json,
                 "Print JSON: name, version, arch, url, sha256, size, "
                 "installed_size, why");
-  add_archive_flags(cmd, ctx);
-  cmd->callback([&ctx, wanted, json, exit_code] {
-    std::vector<PackageRef> pkgs = resolve_packages(ctx, *wanted);
-    if (*json)
+  add_config_options(*cmd, opts->cli);
+  cmd->callback([&ctx, opts, exit_code] {
+    load_config(ctx, opts->cli);
+    const std::vector<std::string> &wanted =
+        opts->packages.empty() ? ctx.config.packages : opts->packages;
+    if (wanted.empty())
+      Fatal(ctx) << "nothing to resolve: name packages or set Packages=";
+    std::vector<PackageRef> pkgs = resolve_packages(ctx, wanted);
+    if (opts->json)
       print_json(pkgs);
     else
       print_table(ctx, pkgs);

@@ -9,8 +9,9 @@ namespace initpack {
 
 struct Context;
 
+// initpack summary: the resolved configuration (cli/cmd_summary.cc).
+void register_summary_command(CLI::App &app, Context &ctx, int *exit_code);
+// initpack resolve: the package set, with --explain (cli/cmd_resolve.cc).
 void register_resolve_command(CLI::App &app, Context &ctx, int *exit_code);
-// The archive flags (--mirror, --suite, --keyring, …) for any subcommand.
-void add_archive_flags(CLI::App *cmd, Context &ctx);
 
 } // namespace initpack

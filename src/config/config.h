@@ -5,57 +5,82 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace initpack {
 
+// A profile applied to the image (see config/profiles.h): its directory
+// holds profile.conf and, optionally, tree/ (added like ExtraTrees=).
+struct AppliedProfile {
+  std::string name;
+  std::string dir;
+  std::string tree; // dir + "/tree" when that exists, else empty
+};
+
+// A configuration file considered by load_config, in the order read.
+struct ConfigFile {
+  std::string path;
+  bool matched = true; // false: its [Match] sections were not satisfied
+};
+
 struct Config {
   // [Distribution] — where packages come from. Empty mirror/release means
   // "as the host's apt sources say".
   std::string distribution = "debian";
-  std::string release;                   // Release=bookworm
-  std::vector<std::string> suites;       // Suites=bookworm bookworm-updates …
-  std::string mirror;                    // Mirror=http://…/debian
-  std::string security_mirror;           // SecurityMirror=
-  std::vector<std::string> repositories; // Repositories=main non-free-firmware
+  std::string release;                    // Release=bookworm
+  std::vector<std::string> suites;        // Suites=bookworm bookworm-updates …
+  std::string mirror;                     // Mirror=http://…/debian
+  std::string security_mirror;            // SecurityMirror=
+  std::vector<std::string> repositories;  // Repositories=main non-free-firmware
   std::string architecture = "amd64";
-  std::vector<std::string> keyrings; // Keyring= (files for gpgv)
+  std::vector<std::string> keyrings;      // Keyring= (files for gpgv)
   bool check_valid_until = true;
-  std::string apt_root = "/"; // whose etc/apt/sources* are "the host's"
+  std::string apt_root = "/";             // AptRoot= (the host's apt sources)
 
   // [Content]
-  std::vector<std::string> profiles; // Profiles=lvm luks
+  std::vector<std::string> profiles;      // [Config] Profiles=lvm luks
   std::vector<std::string> packages;
   std::vector<std::string> remove_packages;
   bool with_recommends = false;
-  std::vector<std::string> extra_trees;  // ExtraTrees=/src[:/dst]
-  std::vector<std::string> remove_files; // RemoveFiles=/usr/share/doc
-  std::vector<std::string> enable_units; // units enabled in the initrd
+  std::vector<std::string> extra_trees;   // ExtraTrees=/src[:/dst]
+  std::vector<std::string> remove_files;  // RemoveFiles=/usr/share/doc
+  std::vector<std::string> enable_units;  // units enabled in the initrd
   std::vector<std::string> kernel_modules_include; // regex / "default" / "host"
   std::vector<std::string> kernel_modules_exclude;
   std::vector<std::string> firmware_packages;
-  bool hostonly = false; // KernelModulesIncludeHost=
-  bool hwdb = true;      // Hwdb=
+  bool hostonly = false;                  // KernelModulesIncludeHost=
+  bool hwdb = true;                       // Hwdb=
   std::vector<std::string> kernel_command_line;
 
   // [Kernel]
-  std::string kernel_version; // empty: newest in /lib/modules
-  std::string kernel_package; // e.g. linux-image-amd64
+  std::string kernel_version;             // empty: newest in /lib/modules
+  std::string kernel_package;             // e.g. linux-image-amd64
 
   // [Output]
-  std::string format = "cpio";      // cpio | erofs | uki | …
-  std::string compression = "zstd"; // zstd | xz | gzip | lz4 | none
-  int compression_level = -1;       // -1: the compressor's default
+  std::string format = "cpio";            // cpio | erofs | uki | …
+  std::string compression = "zstd";       // zstd | xz | gzip | lz4 | none
+  int compression_level = -1;             // -1: the compressor's default
   std::string output = "initrd.img";
   bool microcode = false;
 
   // [Build]
-  std::string cache_directory; // empty: XDG cache / /var/cache
+  std::string cache_directory;            // empty: XDG cache / /var/cache
   bool offline = false;
   int download_connections = 8;
-  std::optional<int64_t> source_date_epoch;
+  std::optional<int64_t> source_date_epoch; // [Content] SourceDateEpoch=
+
+  // Filled by load_config, not settings: where everything came from.
+  std::string profiles_dir;                     // the profiles directory used
+  std::vector<AppliedProfile> applied_profiles; // "default" first; nested
+                                                // profiles before their user
+  std::vector<ConfigFile> config_files;         // every file considered
+  // INI key -> where its value came from ("file:line", "profile NAME
+  // (file:line)", "command line (--flag)", "default"); a list names every
+  // assignment since its last reset.
+  std::map<std::string, std::vector<std::string>> origins;
 };
 
 } // namespace initpack

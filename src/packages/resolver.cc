@@ -248,70 +248,99 @@ std::vector<Id> requested_solvables(Pool *pool, const Queue &jobs,
 
 } // namespace
 
+namespace {
+
+// Solves `jobs`, favoring missed first alternatives until the set is
+// stable. On failure sets *err to the problems.
+bool solve_in_rounds(Pool *pool, Queue *jobs, const ResolveOptions &opts,
+                     const std::set<Id> &removed, std::vector<Id> *set,
+                     int *rounds, std::string *err) {
+  int base_jobs = jobs->count;
+  std::set<Id> favored;
+  SolverRun run(pool);
+  for (*rounds = 1;; ++*rounds) {
+    if (run.solve(jobs, opts.with_recommends) > 0) {
+      *err = describe_problems(run.get());
+      queue_truncate(jobs, base_jobs);
+      return false;
+    }
+    *set = run.installed();
+    std::set<Id> missed =
+        missed_first_alternatives(pool, *set, opts.with_recommends, removed);
+    if (*rounds >= kMaxRounds || std::includes(favored.begin(), favored.end(),
+                                               missed.begin(), missed.end()))
+      break;
+    favored.insert(missed.begin(), missed.end());
+    queue_truncate(jobs, base_jobs);
+    for (Id dep : favored)
+      queue_push2(jobs, SOLVER_FAVOR | SOLVER_SOLVABLE_PROVIDES, dep);
+  }
+  return true;
+}
+
+// The install jobs of `wanted`, or what is wrong with them.
+bool install_jobs(Pool *pool, const std::vector<std::string> &wanted,
+                  const std::vector<std::string> &remove, Queue *jobs,
+                  std::string *err) {
+  std::vector<std::string> errors;
+  for (const std::string &item : wanted) {
+    std::string name = item.substr(0, item.find('='));
+    if (std::find(remove.begin(), remove.end(), name) != remove.end())
+      continue; // RemovePackages= wins over a request
+    std::string why;
+    if (!add_install_job(pool, item, jobs, &why))
+      errors.push_back(why);
+  }
+  *err = join(errors, "\n");
+  return errors.empty();
+}
+
+} // namespace
+
 bool resolve(Archive &archive, const std::vector<std::string> &wanted,
-             const ResolveOptions &opts, std::vector<PackageRef> *out,
-             std::string *err, int *rounds) {
+             const ResolveOptions &opts, ResolveResult *out, std::string *err) {
   Pool *pool = archive.pool();
   Queue jobs;
   queue_init(&jobs);
   std::set<Id> removed;
   for (const std::string &name : opts.remove)
-    if (Id id = pool_str2id(pool, name.c_str(), 0)) {
+    if (Id id = pool_str2id(pool, name.c_str(), 0))
       removed.insert(id);
-      queue_push2(&jobs, SOLVER_LOCK | SOLVER_SOLVABLE_NAME, id);
-    }
-  std::vector<std::string> errors;
-  for (const std::string &item : wanted) {
-    std::string name = item.substr(0, item.find('='));
-    if (std::find(opts.remove.begin(), opts.remove.end(), name) !=
-        opts.remove.end())
-      continue; // RemovePackages= wins over a request
-    std::string why;
-    if (!add_install_job(pool, item, &jobs, &why))
-      errors.push_back(why);
+  bool ok = install_jobs(pool, wanted, opts.remove, &jobs, err);
+  int requests = jobs.count;
+  // First with the removed packages locked out, so that alternatives are
+  // taken; when a dependency leaves no alternative, they are installed and
+  // removed again afterwards (RemovePackages= as mkosi has it).
+  for (Id id : removed)
+    queue_push2(&jobs, SOLVER_LOCK | SOLVER_SOLVABLE_NAME, id);
+  std::vector<Id> set;
+  *out = ResolveResult();
+  std::string locked_err;
+  if (ok && !solve_in_rounds(pool, &jobs, opts, removed, &set, &out->rounds,
+                             &locked_err)) {
+    queue_truncate(&jobs, requests);
+    ok = solve_in_rounds(pool, &jobs, opts, removed, &set, &out->rounds, err);
   }
-  if (!errors.empty()) {
-    *err = join(errors, "\n");
+  if (!ok) {
     queue_free(&jobs);
     return false;
   }
-  int base_jobs = jobs.count;
-  std::set<Id> favored;
-  SolverRun run(pool);
-  int round = 0;
-  std::vector<Id> set;
-  for (;;) {
-    round++;
-    if (run.solve(&jobs, opts.with_recommends) > 0) {
-      *err = describe_problems(run.get());
-      queue_free(&jobs);
-      return false;
-    }
-    set = run.installed();
-    std::set<Id> missed =
-        missed_first_alternatives(pool, set, opts.with_recommends, removed);
-    if (round >= kMaxRounds || std::includes(favored.begin(), favored.end(),
-                                             missed.begin(), missed.end()))
-      break;
-    favored.insert(missed.begin(), missed.end());
-    queue_truncate(&jobs, base_jobs);
-    for (Id dep : favored)
-      queue_push2(&jobs, SOLVER_FAVOR | SOLVER_SOLVABLE_PROVIDES, dep);
-  }
-  if (rounds)
-    *rounds = round;
   std::map<Id, std::string> why = explain(
       pool, set, requested_solvables(pool, jobs, set), opts.with_recommends);
   queue_free(&jobs);
-  out->clear();
   for (Id p : set) {
     PackageRef ref = archive.package_ref(p);
     ref.why = why[p];
-    out->push_back(std::move(ref));
+    if (removed.count(pool_id2solvable(pool, p)->name))
+      out->removed.push_back(std::move(ref));
+    else
+      out->packages.push_back(std::move(ref));
   }
-  std::sort(
-      out->begin(), out->end(),
-      [](const PackageRef &a, const PackageRef &b) { return a.name < b.name; });
+  auto by_name = [](const PackageRef &a, const PackageRef &b) {
+    return a.name < b.name;
+  };
+  std::sort(out->packages.begin(), out->packages.end(), by_name);
+  std::sort(out->removed.begin(), out->removed.end(), by_name);
   return true;
 }
 
@@ -322,19 +351,21 @@ resolve_packages(Context &ctx, const std::vector<std::string> &wanted) {
   ResolveOptions opts;
   opts.with_recommends = ctx.config.with_recommends;
   opts.remove = ctx.config.remove_packages;
-  std::vector<PackageRef> out;
+  ResolveResult res;
   std::string err;
-  int rounds = 0;
-  if (!resolve(*archive, wanted, opts, &out, &err, &rounds))
+  if (!resolve(*archive, wanted, opts, &res, &err))
     Fatal(ctx) << "cannot resolve the package set:\n" << err;
-  Log(ctx) << "resolved " << out.size() << " packages in " << rounds
-           << " solver round(s)";
-  for (const PackageRef &p : out)
+  Log(ctx) << "resolved " << res.packages.size() << " packages in "
+           << res.rounds << " solver round(s)";
+  for (const PackageRef &p : res.removed)
+    Warn(ctx) << "RemovePackages=: " << p.name << " is needed (" << p.why
+              << "); installed and removed again";
+  for (const PackageRef &p : res.packages)
     if (p.sha256.empty() || p.url.empty())
       Error(ctx) << p.name << " " << p.version
                  << ": the index gives no SHA256 or Filename";
   checkpoint(ctx);
-  return out;
+  return std::move(res.packages);
 }
 
 } // namespace initpack

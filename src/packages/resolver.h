@@ -20,23 +20,30 @@ class Archive;
 
 struct ResolveOptions {
   bool with_recommends = false;
-  // Never installed (RemovePackages=): the solver takes another
-  // alternative, or says why it cannot.
+  // RemovePackages=: never installed where an alternative exists; a package
+  // a dependency cannot do without is installed and removed again
+  // afterwards (mkosi's "remove after installation"), and listed in
+  // ResolveResult::removed.
   std::vector<std::string> remove;
 };
 
+struct ResolveResult {
+  std::vector<PackageRef> packages; // sorted by name, each with why
+  std::vector<PackageRef> removed;  // needed, but removed per RemovePackages=
+  int rounds = 0;                   // solver runs
+};
+
 // Resolves `wanted` (names, "name=version", or a virtual name with a
-// single provider) in a prepared Archive. On success fills *out sorted by
-// name, each with why it is there; otherwise *err explains the problems in
-// plain words. *rounds (optional) gets the number of solves.
+// single provider) in a prepared Archive. Otherwise *err explains the
+// problems in plain words.
 bool resolve(Archive &archive, const std::vector<std::string> &wanted,
-             const ResolveOptions &opts, std::vector<PackageRef> *out,
-             std::string *err, int *rounds = nullptr);
+             const ResolveOptions &opts, ResolveResult *out, std::string *err);
 
 // Loads the configured archive (ctx.archive; sources -> verified InRelease
 // -> verified Packages -> libsolv pool; all cached) and resolves `wanted`
-// minus Config::remove_packages, with Recommends per
-// Config::with_recommends. Fatal with the explanation when unsatisfiable.
+// minus Config::remove_packages (a warning names those that had to be
+// installed and removed again), with Recommends per Config::with_recommends.
+// Fatal with the explanation when unsatisfiable.
 std::vector<PackageRef>
 resolve_packages(Context &ctx, const std::vector<std::string> &wanted);
 

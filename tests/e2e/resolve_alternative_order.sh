@@ -15,7 +15,7 @@ expect_in "$T/out" "Pre-Depends of app: base-pre"
 expect_in "$T/out" "Depends of app: mail-transport-agent (provided by tiny-mta)"
 expect_in "$T/out" "Depends of app: libfoo (>= 1.2)"
 
-"${RESOLVE[@]}" --explain --remove zeta-impl app >"$T/out2"
+"${RESOLVE[@]}" --explain --remove-package zeta-impl app >"$T/out2"
 cat "$T/out2"
 grep -q '^alpha-impl ' "$T/out2" || fail "alpha-impl not chosen with zeta-impl removed"
 grep -q '^zeta-impl ' "$T/out2" && fail "a removed package was chosen"
@@ -23,3 +23,9 @@ expect_in "$T/out2" "Depends of app: second alternative of zeta-impl | alpha-imp
 
 "${RESOLVE[@]}" --explain --with-recommends app >"$T/out3"
 expect_in "$T/out3" "Recommends of app: extra-tool"
+
+# A removed package a dependency cannot do without: installed, then removed
+# again (RemovePackages= as in mkosi), with a warning saying why.
+"${RESOLVE[@]}" --remove-package base-pre app >"$T/out4" 2>"$T/err4"
+grep -q '^base-pre ' "$T/out4" && fail "base-pre is in the set"
+expect_in "$T/err4" "initpack: warning: RemovePackages=: base-pre is needed (Pre-Depends of app: base-pre); installed and removed again"

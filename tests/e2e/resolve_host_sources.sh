@@ -30,9 +30,11 @@ echo "deb http://127.0.0.1:1/ignored stable main" >"$d/old.list.disabled"
 cat "$T/out"
 grep -q '^libfoo  *1.3 ' "$T/out" || fail "stable-updates was not used"
 expect_in "$T/out" "first alternative of zeta-impl | alpha-impl"
-# Through the environment too (for commands without the flag).
-INITPACK_APT_ROOT=$T/aptroot "$INITPACK" resolve --cache-dir "$CACHE" app >"$T/out2"
-grep -q '^libfoo  *1.3 ' "$T/out2" || fail "INITPACK_APT_ROOT was not used"
+# AptRoot= in a configuration file does the same.
+mkdir -p "$T/conf"
+printf '[Distribution]\nAptRoot=%s\n[Build]\nCacheDirectory=%s\n' "$T/aptroot" "$CACHE" >"$T/conf/initpack.conf"
+"$INITPACK" resolve -C "$T/conf" app >"$T/out2"
+grep -q '^libfoo  *1.3 ' "$T/out2" || fail "AptRoot= was not used"
 
 # A malformed sources file is reported with its name and line.
 echo "deb $HTTP_URL" >"$d/broken.list"

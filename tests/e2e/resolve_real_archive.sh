@@ -5,6 +5,7 @@
 # without comparing.
 . "$(dirname "$0")/../lib/common.sh"
 need apt-get python3
+export INITPACK_SYSTEM_CONFIG_DIRS= # no /etc/initpack: the host's apt sources
 [ -n "$(ls /etc/apt/sources.list /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list 2>/dev/null)" ] ||
   skip "the host has no apt sources"
 

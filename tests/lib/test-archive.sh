@@ -8,6 +8,8 @@
 #   setup_test_archive [--expired|--tamper|--wrong-key|--bad-signature]
 #   "${RESOLVE[@]}" app >"$T/out"
 need gpg gpgv apt-ftparchive dpkg-deb xz python3 curl
+# No system configuration (/etc/initpack …): only what the test says.
+export INITPACK_SYSTEM_CONFIG_DIRS=
 
 setup_test_archive() {
   ARCHIVE=$T/archive

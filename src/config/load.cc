@@ -1,0 +1,471 @@
+#include "config/load.h"
+
+#include "config/ini.h"
+#include "config/match.h"
+#include "config/profiles.h"
+#include "config/settings.h"
+#include "config/suggest.h"
+#include "context.h"
+#include "util/fs.h"
+#include "util/timer.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace initpack {
+
+std::vector<std::string> standard_config_dirs() {
+  return {"/usr/lib/initpack", "/usr/local/lib/initpack", "/run/initpack",
+          "/etc/initpack"};
+}
+
+namespace {
+
+// One assignment, parsed and validated, and where it came from.
+struct Op {
+  const Setting *setting;
+  SettingValue value;
+  std::string origin; // for summary: "file:line", "profile lvm (file:line)"
+  std::string where;  // for errors: "file:line: [Content] Packages="
+};
+
+bool is_profiles(const Op &op) {
+  return std::string_view(op.setting->key) == "Profiles";
+}
+
+// A parsed file: its sections (for [Match]) and its assignments.
+struct Fragment {
+  std::vector<IniSection> sections;
+  std::vector<Op> ops;
+};
+
+std::string location(const std::string &path, int line) {
+  return path + ":" + std::to_string(line);
+}
+
+// "-p,--package" -> "--package"; "--hostonly,!--no-hostonly" -> "--hostonly"
+std::string long_flag(std::string_view flags) {
+  while (!flags.empty()) {
+    std::string_view name = flags.substr(0, flags.find(','));
+    if (name.starts_with("--"))
+      return std::string(name);
+    flags.remove_prefix(std::min(flags.size(), name.size() + 1));
+  }
+  return "";
+}
+
+std::string join(const std::vector<std::string> &v, const char *sep) {
+  std::string out;
+  for (const std::string &s : v)
+    out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+// VERSION_CODENAME of the host, for Release= matches while no release is
+// configured.
+std::string read_host_release(const std::string &override_path) {
+  std::vector<std::string> paths = {"/etc/os-release", "/usr/lib/os-release"};
+  if (!override_path.empty())
+    paths = {override_path};
+  for (const std::string &path : paths) {
+    std::string text, err;
+    if (!read_file(path, &text, &err))
+      continue;
+    size_t pos = text.starts_with("VERSION_CODENAME=")
+                     ? 0
+                     : text.find("\nVERSION_CODENAME=");
+    if (pos == std::string::npos)
+      return "";
+    pos = text.find('=', pos) + 1;
+    std::string v = text.substr(pos, text.find('\n', pos) - pos);
+    if (v.size() >= 2 && (v[0] == '"' || v[0] == '\'') && v.back() == v[0])
+      v = v.substr(1, v.size() - 2);
+    return v;
+  }
+  return "";
+}
+
+std::vector<std::string> all_keys() {
+  std::vector<std::string> keys;
+  for (const Setting &s : settings())
+    keys.push_back(s.key);
+  return keys;
+}
+
+class Loader {
+public:
+  Loader(const CliConfig &cli, std::vector<std::string> *errors,
+         std::vector<std::string> *notes)
+      : cli_(cli), errors_(errors), notes_(notes) {}
+
+  Config run() {
+    host_release_ = read_host_release(cli_.os_release);
+    read_command_line();
+    read_files(config_dirs());
+    expand_profiles();
+    std::map<std::string, std::string> last_where;
+    Config c = replay(&last_where);
+    finish(c, last_where);
+    return c;
+  }
+
+private:
+  void error(std::string msg) { errors_->push_back(std::move(msg)); }
+  void note(std::string msg) {
+    if (notes_)
+      notes_->push_back(std::move(msg));
+  }
+
+  void read_command_line() {
+    for (auto &[key, raws] : cli_.values)
+      if (!find_setting(key))
+        error("unknown setting " + key + "= on the command line");
+    for (const Setting &s : settings()) {
+      auto it = cli_.values.find(s.key);
+      if (it == cli_.values.end())
+        continue;
+      std::string flag = long_flag(s.flags);
+      for (const std::string &raw : it->second) {
+        SettingValue v;
+        std::string err;
+        if (!parse_setting_value(s, raw, "", &v, &err))
+          error(flag + ": " + err);
+        else
+          cli_ops_.push_back(
+              {&s, std::move(v), "command line (" + flag + ")", flag});
+      }
+    }
+  }
+
+  std::vector<std::string> config_dirs() {
+    std::vector<std::string> dirs = standard_config_dirs();
+    if (cli_.system_config_dirs) {
+      dirs = *cli_.system_config_dirs;
+    } else if (const char *env = getenv("INITPACK_SYSTEM_CONFIG_DIRS")) {
+      dirs.clear();
+      for (std::string_view rest = env; !rest.empty();) {
+        std::string_view d = rest.substr(0, rest.find(':'));
+        if (!d.empty())
+          dirs.emplace_back(d);
+        rest.remove_prefix(std::min(rest.size(), d.size() + 1));
+      }
+    }
+    for (const std::string &d : cli_.config_dirs) {
+      if (is_directory(d))
+        dirs.push_back(d);
+      else
+        error("-C " + d + ": not a directory");
+    }
+    return dirs;
+  }
+
+  // Main files in directory order, then the drop-ins of all directories
+  // merged by name (see load.h).
+  void read_files(const std::vector<std::string> &dirs) {
+    std::vector<std::string> paths;
+    for (const std::string &d : dirs)
+      if (std::string p = join_path(d, "initpack.conf");
+          file_exists(p) && !is_directory(p))
+        paths.push_back(p);
+    std::map<std::string, std::string> dropins; // sorted by byte order
+    for (const std::string &d : dirs) {
+      std::string dd = join_path(d, "initpack.conf.d");
+      for (const std::string &name : list_dir(dd)) {
+        std::string p = join_path(dd, name);
+        if (name.starts_with('.') || !name.ends_with(".conf") ||
+            is_directory(p))
+          continue;
+        if (auto it = dropins.find(name); it != dropins.end())
+          note(p + " masks " + it->second);
+        dropins[name] = p;
+      }
+    }
+    for (auto &[name, p] : dropins)
+      paths.push_back(p);
+    for (const std::string &p : paths)
+      read_config_file(p);
+  }
+
+  void read_config_file(const std::string &path) {
+    Fragment f;
+    size_t first_error = errors_->size();
+    bool ok = read_fragment(path, "", &f) && applies(path, dirname(path), f);
+    sort_by_line(first_error, path);
+    if (!ok)
+      return;
+    for (Op &op : f.ops)
+      file_ops_.push_back(std::move(op));
+  }
+
+  // A file's errors come from several passes (syntax, settings, [Match]);
+  // a user reads them best in line order.
+  void sort_by_line(size_t first_error, const std::string &path) {
+    auto line = [&](const std::string &e) {
+      return e.starts_with(path + ":") ? atoi(e.c_str() + path.size() + 1) : 0;
+    };
+    std::stable_sort(errors_->begin() + first_error, errors_->end(),
+                     [&](const std::string &a, const std::string &b) {
+                       return line(a) < line(b);
+                     });
+  }
+
+  // Whether the file's [Match] holds against the values known now; records
+  // the file either way.
+  bool applies(const std::string &path, const std::string &dir,
+               const Fragment &f) {
+    Config now = replay();
+    MatchContext mc{now, host_release_, dir};
+    bool matched = file_matches(f.sections, path, mc, errors_);
+    files_.push_back({path, matched});
+    note((matched ? "read " : "skipped (its [Match] does not hold) ") + path);
+    return matched;
+  }
+
+  // Reads and validates one file. `profile` names the profile it belongs
+  // to, for the origin shown by `initpack summary`.
+  bool read_fragment(const std::string &path, const std::string &profile,
+                     Fragment *out) {
+    std::string text, err;
+    if (!read_file(path, &text, &err)) {
+      error(err);
+      return false;
+    }
+    out->sections = parse_ini(text, path, errors_);
+    std::string base = dirname(path);
+    std::vector<std::string> known = setting_sections();
+    known.insert(known.end(), {"Match", "TriggerMatch"});
+    for (const IniSection &sec : out->sections) {
+      if (is_match_section(sec.name))
+        continue;
+      if (std::find(known.begin(), known.end(), sec.name) == known.end()) {
+        std::string msg =
+            location(path, sec.line) + ": unknown section [" + sec.name + "]";
+        if (std::string near = closest_match(sec.name, known); !near.empty())
+          msg += "; did you mean [" + near + "]?";
+        error(msg);
+        continue;
+      }
+      for (const IniEntry &e : sec.entries)
+        add_entry(path, base, profile, sec, e, out);
+    }
+    return true;
+  }
+
+  void add_entry(const std::string &path, const std::string &base,
+                 const std::string &profile, const IniSection &sec,
+                 const IniEntry &e, Fragment *out) {
+    std::string where =
+        location(path, e.line) + ": [" + sec.name + "] " + e.key + "=";
+    const Setting *s = find_setting(e.key);
+    if (!s) {
+      std::string msg = where + ": unknown setting";
+      if (std::string near = closest_match(e.key, all_keys()); !near.empty()) {
+        const Setting *n = find_setting(near);
+        std::string in =
+            n->section == sec.name ? "" : "[" + std::string(n->section) + "] ";
+        msg += "; did you mean " + in + near + "=?";
+      }
+      error(msg);
+      return;
+    }
+    if (sec.name != s->section) {
+      error(where + ": belongs in [" + s->section + "]");
+      return;
+    }
+    SettingValue v;
+    std::string err;
+    if (!parse_setting_value(*s, e.value, base, &v, &err)) {
+      error(where + ": " + err);
+      return;
+    }
+    std::string origin = location(path, e.line);
+    if (!profile.empty())
+      origin = "profile " + profile + " (" + origin + ")";
+    out->ops.push_back({s, std::move(v), origin, where});
+  }
+
+  void expand_profiles() {
+    std::string err;
+    profiles_dir_ = find_profiles_dir(cli_.profiles_dir, &err);
+    if (profiles_dir_.empty()) {
+      error(err);
+      return;
+    }
+    // The names asked for, each with where; a reset forgets earlier ones.
+    std::vector<std::pair<std::string, std::string>> requested;
+    for (const std::vector<Op> *ops : {&file_ops_, &cli_ops_})
+      for (const Op &op : *ops)
+        if (is_profiles(op)) {
+          if (op.value.reset)
+            requested.clear();
+          for (const std::string &name : op.value.items)
+            requested.emplace_back(name, op.where);
+        }
+    std::vector<std::string> stack;
+    visit_profile("default", "", stack);
+    for (auto &[name, where] : requested)
+      visit_profile(name, where, stack);
+  }
+
+  // Applies profile `name` after the profiles it names (depth first);
+  // `stack` holds the profiles being applied, to detect cycles.
+  void visit_profile(const std::string &name, const std::string &where,
+                     std::vector<std::string> &stack) {
+    auto applied = [&](const AppliedProfile &p) { return p.name == name; };
+    if (std::any_of(applied_.begin(), applied_.end(), applied))
+      return;
+    if (auto it = std::find(stack.begin(), stack.end(), name);
+        it != stack.end()) {
+      std::vector<std::string> cycle(it, stack.end());
+      cycle.push_back(name);
+      error(where + ": profile cycle: " + join(cycle, " -> "));
+      return;
+    }
+    std::string dir = join_path(profiles_dir_, name);
+    std::string conf = join_path(dir, "profile.conf");
+    if (!file_exists(conf)) {
+      unknown_profile(name, where);
+      return;
+    }
+    Fragment f;
+    size_t first_error = errors_->size();
+    bool ok = read_fragment(conf, name, &f) && applies(conf, dir, f);
+    sort_by_line(first_error, conf);
+    if (!ok)
+      return;
+    stack.push_back(name);
+    for (const Op &op : f.ops)
+      if (is_profiles(op))
+        for (const std::string &sub : op.value.items)
+          visit_profile(sub, op.where, stack);
+    stack.pop_back();
+    for (Op &op : f.ops)
+      if (!is_profiles(op))
+        profile_ops_.push_back(std::move(op));
+    std::string tree = join_path(dir, "tree");
+    applied_.push_back({name, dir, is_directory(tree) ? tree : ""});
+  }
+
+  void unknown_profile(const std::string &name, const std::string &where) {
+    if (where.empty()) {
+      error(profiles_dir_ + "/default/profile.conf is missing: the default "
+                            "profile is the base of every image");
+      return;
+    }
+    std::vector<std::string> available = available_profiles(profiles_dir_);
+    std::string msg = where + ": unknown profile '" + name + "'";
+    if (std::string near = closest_match(name, available); !near.empty())
+      msg += "; did you mean " + near + "?";
+    error(msg + " (available: " + join(available, ", ") + ")");
+  }
+
+  // Applies everything known so far onto the defaults: profiles, files,
+  // command line. `last_where` gets where each setting was last assigned.
+  Config replay(std::map<std::string, std::string> *last_where = nullptr) {
+    Config c;
+    for (const Setting &s : settings())
+      c.origins[s.key] = {"default"};
+    for (const std::vector<Op> *ops : {&profile_ops_, &file_ops_, &cli_ops_})
+      for (const Op &op : *ops) {
+        const Setting &s = *op.setting;
+        apply_setting(c, s, op.value);
+        std::vector<std::string> &o = c.origins[s.key];
+        if (s.merge != Merge::Append || op.value.reset || o[0] == "default")
+          o.clear();
+        o.push_back(op.origin);
+        if (last_where)
+          (*last_where)[s.key] = op.where;
+      }
+    return c;
+  }
+
+  void finish(Config &c, const std::map<std::string, std::string> &where) {
+    c.profiles_dir = profiles_dir_;
+    c.applied_profiles = applied_;
+    c.config_files = files_;
+    add_profile_trees(c);
+    if (!c.source_date_epoch)
+      source_date_epoch_from_environment(c);
+    if (auto it = where.find("CompressLevel"); it != where.end())
+      check_compression_level(c, it->second);
+  }
+
+  // Profile trees go first, so ExtraTrees= from files and the command line
+  // overlay them.
+  void add_profile_trees(Config &c) {
+    std::vector<std::string> trees, origins;
+    for (const AppliedProfile &p : applied_)
+      if (!p.tree.empty()) {
+        trees.push_back(p.tree);
+        origins.push_back("profile " + p.name + " (tree/)");
+      }
+    std::vector<std::string> &o = c.origins["ExtraTrees"];
+    if (o == std::vector<std::string>{"default"})
+      o.clear();
+    c.extra_trees.insert(c.extra_trees.begin(), trees.begin(), trees.end());
+    o.insert(o.begin(), origins.begin(), origins.end());
+    if (o.empty())
+      o.push_back("default");
+  }
+
+  void source_date_epoch_from_environment(Config &c) {
+    const char *env = getenv("SOURCE_DATE_EPOCH");
+    if (!env || !*env)
+      return;
+    SettingValue v;
+    std::string err;
+    if (!parse_setting_value(*find_setting("SourceDateEpoch"), env, "", &v,
+                             &err)) {
+      error("$SOURCE_DATE_EPOCH: " + err);
+      return;
+    }
+    c.source_date_epoch = v.number;
+    c.origins["SourceDateEpoch"] = {"environment ($SOURCE_DATE_EPOCH)"};
+  }
+
+  // The table allows -1..22 (zstd's range); the other compressors allow
+  // less.
+  void check_compression_level(const Config &c, const std::string &where) {
+    struct Range {
+      const char *name;
+      int min, max;
+    };
+    static const Range ranges[] = {
+        {"zstd", 1, 22}, {"xz", 0, 9}, {"gzip", 1, 9}, {"lz4", 1, 12}};
+    int level = c.compression_level;
+    for (const Range &r : ranges)
+      if (level != -1 && c.compression == r.name &&
+          (level < r.min || level > r.max))
+        error(where + ": level " + std::to_string(level) +
+              " is out of range for " + r.name + " (" + std::to_string(r.min) +
+              "-" + std::to_string(r.max) + ")");
+  }
+
+  const CliConfig &cli_;
+  std::vector<std::string> *errors_, *notes_;
+  std::vector<Op> profile_ops_, file_ops_, cli_ops_;
+  std::vector<ConfigFile> files_;
+  std::vector<AppliedProfile> applied_;
+  std::string profiles_dir_, host_release_;
+};
+
+} // namespace
+
+Config resolve_config(const CliConfig &cli, std::vector<std::string> *errors,
+                      std::vector<std::string> *notes) {
+  return Loader(cli, errors, notes).run();
+}
+
+void load_config(Context &ctx, const CliConfig &cli) {
+  Timer timer(ctx, "load config");
+  std::vector<std::string> errors, notes;
+  ctx.config = resolve_config(cli, &errors, &notes);
+  ctx.config_dirs = cli.config_dirs;
+  for (const std::string &n : notes)
+    Log(ctx) << "config: " << n;
+  for (const std::string &e : errors)
+    Error(ctx) << e;
+  checkpoint(ctx);
+}
+
+} // namespace initpack

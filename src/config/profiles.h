@@ -1,0 +1,25 @@
+// Where the data-driven profiles live. A profile NAME is a directory
+// PROFILES/NAME holding profile.conf (an initpack.conf fragment: packages,
+// modules, units, other profiles …) and optionally tree/, a directory
+// copied into the image like ExtraTrees=. Profile "default" is the base
+// systemd initrd and is always applied.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace initpack {
+
+// The profiles directory: `override_dir` if given, else
+// $INITPACK_PROFILES_DIR, else the installed profiles
+// (INITPACK_INSTALLED_PROFILES_DIR) if they exist, else the source tree's
+// (INITPACK_SOURCE_PROFILES_DIR). Returns "" and sets *err when the chosen
+// directory does not exist.
+std::string find_profiles_dir(const std::string &override_dir,
+                              std::string *err);
+
+// Names of the profiles in `dir` (subdirectories with a profile.conf),
+// sorted.
+std::vector<std::string> available_profiles(const std::string &dir);
+
+} // namespace initpack

@@ -1,0 +1,590 @@
+#include "config/settings.h"
+
+#include "util/fs.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <limits>
+
+namespace initpack {
+
+using enum SettingType;
+
+// ---- Validators for single values --------------------------------------
+
+static std::string check_url(std::string_view v) {
+  for (std::string_view scheme : {"http://", "https://", "file:/"})
+    if (v.starts_with(scheme) && v.size() > scheme.size())
+      return "";
+  return "'" + std::string(v) + "' is not an http://, https:// or file:/ URL";
+}
+
+// Names that end up in paths (profiles/NAME, /lib/modules/VERSION) must not
+// climb out of their directory.
+static std::string check_name(std::string_view v) {
+  bool ok = !v.empty() && v != "." && v != "..";
+  for (char c : v)
+    ok = ok && c > ' ' && c != '/' && c != '\\' && c != 0x7f;
+  return ok ? "" : "'" + std::string(v) + "' is not a valid name";
+}
+
+// ---- The table -----------------------------------------------------------
+
+const std::vector<Setting> &settings() {
+  static const std::vector<Setting> table = {
+      // [Distribution]
+      {.section = "Distribution",
+       .key = "Distribution",
+       .flags = "-d,--distribution",
+       .type = Enum,
+       .member = &Config::distribution,
+       .metavar = "NAME",
+       .help = "The distribution whose packages make up the image.",
+       .choices = {"debian"}},
+      {.section = "Distribution",
+       .key = "Release",
+       .flags = "-r,--release",
+       .type = String,
+       .member = &Config::release,
+       .metavar = "CODENAME",
+       .help = "The release to take packages from, e.g. bookworm.",
+       .default_doc = "as the host's apt sources say",
+       .check = check_name},
+      {.section = "Distribution",
+       .key = "Suites",
+       .flags = "--suite",
+       .type = List,
+       .member = &Config::suites,
+       .metavar = "SUITE",
+       .help = "Archive suites whose package indexes are read, in order. "
+               "Example: --suite bookworm --suite bookworm-updates",
+       .merge = Merge::Append,
+       .default_doc = "as the host's apt sources say",
+       .check = check_name},
+      {.section = "Distribution",
+       .key = "Mirror",
+       .flags = "-m,--mirror",
+       .type = String,
+       .member = &Config::mirror,
+       .metavar = "URL",
+       .help = "The archive mirror to download from. "
+               "Example: --mirror http://mirror.example/debian",
+       .default_doc = "as the host's apt sources say",
+       .check = check_url},
+      {.section = "Distribution",
+       .key = "SecurityMirror",
+       .flags = "--security-mirror",
+       .type = String,
+       .member = &Config::security_mirror,
+       .metavar = "URL",
+       .help = "The mirror of the security archive. "
+               "Example: --security-mirror "
+               "http://security.example/debian-security",
+       .default_doc = "as the host's apt sources say",
+       .check = check_url},
+      {.section = "Distribution",
+       .key = "Repositories",
+       .flags = "--repositories",
+       .type = List,
+       .member = &Config::repositories,
+       .metavar = "COMPONENT",
+       .help = "Archive components to use. "
+               "Example: --repositories main,non-free-firmware",
+       .merge = Merge::Append,
+       .default_doc = "as the host's apt sources say",
+       .check = check_name},
+      {.section = "Distribution",
+       .key = "Architecture",
+       .flags = "--architecture",
+       .type = Enum,
+       .member = &Config::architecture,
+       .metavar = "ARCH",
+       .help = "The Debian architecture to build for. mkosi's names "
+               "(x86-64, x86, ppc64-le, …) are accepted too.",
+       .choices = {"amd64", "arm64", "armel", "armhf", "i386", "loong64",
+                   "mips64el", "ppc64el", "riscv64", "s390x"},
+       .aliases = {{"x86-64", "amd64"},
+                   {"x86", "i386"},
+                   {"arm", "armhf"},
+                   {"ppc64-le", "ppc64el"},
+                   {"mips64-le", "mips64el"},
+                   {"loongarch64", "loong64"}}},
+      {.section = "Distribution",
+       .key = "Keyring",
+       .flags = "--keyring",
+       .type = List,
+       .member = &Config::keyrings,
+       .metavar = "FILE",
+       .help = "OpenPGP keyrings that verify the archive's Release file. A "
+               "relative path in a file is taken from the file's directory.",
+       .merge = Merge::Append,
+       .split = ListSplit::Items,
+       .default_doc = "the distribution's archive keyring",
+       .relative_to_file = true},
+      {.section = "Distribution",
+       .key = "CheckValidUntil",
+       .flags = "--check-valid-until,!--no-check-valid-until",
+       .type = Bool,
+       .member = &Config::check_valid_until,
+       .metavar = "BOOL",
+       .help = "Refuse archive indexes whose Valid-Until date has passed. "
+               "Turn off for old snapshots."},
+      {.section = "Distribution",
+       .key = "AptRoot",
+       .flags = "--apt-root",
+       .type = Path,
+       .member = &Config::apt_root,
+       .metavar = "DIR",
+       .help = "The root whose etc/apt/sources.list and sources.list.d "
+               "describe the host's archive, as apt reads them. They are "
+               "the archive when Mirror=, Release= and Suites= are unset, "
+               "and fill in what those leave out (security mirror, "
+               "components, keys)."},
+
+      // [Config]
+      {.section = "Config",
+       .key = "Profiles",
+       .flags = "--profile",
+       .type = List,
+       .member = &Config::profiles,
+       .metavar = "NAME",
+       .help = "Profiles to apply on top of the default profile. A profile "
+               "is profiles/NAME/profile.conf, plus profiles/NAME/tree/ "
+               "copied into the image. Example: --profile lvm --profile luks",
+       .merge = Merge::Append,
+       .check = check_name},
+
+      // [Content]
+      {.section = "Content",
+       .key = "Packages",
+       .flags = "-p,--package",
+       .type = List,
+       .member = &Config::packages,
+       .metavar = "PACKAGE",
+       .help = "Packages to install in addition to the profiles' packages. "
+               "Example: -p lvm2 -p cryptsetup-bin",
+       .merge = Merge::Append},
+      {.section = "Content",
+       .key = "RemovePackages",
+       .flags = "--remove-package",
+       .type = List,
+       .member = &Config::remove_packages,
+       .metavar = "PACKAGE",
+       .help = "Packages to remove from the image again after installation.",
+       .merge = Merge::Append},
+      {.section = "Content",
+       .key = "WithRecommends",
+       .flags = "--with-recommends,!--without-recommends",
+       .type = Bool,
+       .member = &Config::with_recommends,
+       .metavar = "BOOL",
+       .help = "Also install the packages that installed packages "
+               "recommend."},
+      {.section = "Content",
+       .key = "ExtraTrees",
+       .flags = "--extra-tree",
+       .type = List,
+       .member = &Config::extra_trees,
+       .metavar = "SRC[:DST]",
+       .help = "Directories copied into the image over the packages' files, "
+               "at DST (default /). A relative SRC in a file is taken from "
+               "the file's directory. Example: --extra-tree ./overlay:/etc",
+       .merge = Merge::Append,
+       .split = ListSplit::Items,
+       .relative_to_file = true},
+      {.section = "Content",
+       .key = "RemoveFiles",
+       .flags = "--remove-file,--remove-files",
+       .type = List,
+       .member = &Config::remove_files,
+       .metavar = "GLOB",
+       .help = "Files to delete from the image at the end, as globs over "
+               "its paths. Example: --remove-file '/usr/share/doc/*'",
+       .merge = Merge::Append,
+       .split = ListSplit::Items},
+      {.section = "Content",
+       .key = "EnableUnits",
+       .flags = "--enable-unit",
+       .type = List,
+       .member = &Config::enable_units,
+       .metavar = "UNIT",
+       .help = "systemd units to enable in the initrd, in addition to the "
+               "profiles' units.",
+       .merge = Merge::Append},
+      {.section = "Content",
+       .key = "KernelModulesInclude",
+       .flags = "--module-include,--kernel-modules-include",
+       .type = List,
+       .member = &Config::kernel_modules_include,
+       .metavar = "REGEX",
+       .help = "Kernel modules to include: regexes over the module's path "
+               "below kernel/ (drivers/block/virtio_blk), module names, or "
+               "'default' for the default list. Dependencies and firmware "
+               "come along. Example: --module-include 'drivers/md/.*'",
+       .merge = Merge::Append},
+      {.section = "Content",
+       .key = "KernelModulesExclude",
+       .flags = "--module-exclude,--kernel-modules-exclude",
+       .type = List,
+       .member = &Config::kernel_modules_exclude,
+       .metavar = "REGEX",
+       .help = "Kernel modules to leave out, written like "
+               "KernelModulesInclude=; an include wins over an exclude.",
+       .merge = Merge::Append},
+      {.section = "Content",
+       .key = "KernelModulesIncludeHost",
+       .flags = "--hostonly,!--no-hostonly",
+       .type = Bool,
+       .member = &Config::hostonly,
+       .metavar = "BOOL",
+       .help = "Include the kernel modules this machine's devices and root "
+               "file system use (hostonly)."},
+      {.section = "Content",
+       .key = "FirmwarePackages",
+       .flags = "--firmware-package",
+       .type = List,
+       .member = &Config::firmware_packages,
+       .metavar = "PACKAGE",
+       .help = "Packages whose firmware files the selected modules may use. "
+               "Example: --firmware-package firmware-misc-nonfree",
+       .merge = Merge::Append},
+      {.section = "Content",
+       .key = "Hwdb",
+       .flags = "--hwdb,!--no-hwdb",
+       .type = Bool,
+       .member = &Config::hwdb,
+       .metavar = "BOOL",
+       .help = "Build the udev hardware database (hwdb.bin) into the image."},
+      {.section = "Content",
+       .key = "KernelCommandLine",
+       .flags = "--kernel-command-line",
+       .type = List,
+       .member = &Config::kernel_command_line,
+       .metavar = "ARGS",
+       .help = "Kernel command line arguments for the image (used by "
+               "Format=uki). Example: --kernel-command-line "
+               "'console=ttyS0,115200 rd.debug'",
+       .merge = Merge::Append,
+       .split = ListSplit::Spaces},
+      {.section = "Content",
+       .key = "SourceDateEpoch",
+       .flags = "--source-date-epoch",
+       .type = Int,
+       .member = &Config::source_date_epoch,
+       .metavar = "SECONDS",
+       .help = "Timestamp (seconds since 1970) used for every date in the "
+               "image, for reproducible builds.",
+       .min = 0,
+       .max = std::numeric_limits<int64_t>::max(),
+       .default_doc = "$SOURCE_DATE_EPOCH, else unset"},
+
+      // [Kernel]
+      {.section = "Kernel",
+       .key = "KernelVersion",
+       .flags = "-k,--kernel-version",
+       .type = String,
+       .member = &Config::kernel_version,
+       .metavar = "VERSION",
+       .help = "The kernel (uname -r) to build for. "
+               "Example: -k 6.1.0-26-amd64",
+       .default_doc = "the newest in /lib/modules",
+       .check = check_name},
+      {.section = "Kernel",
+       .key = "KernelPackage",
+       .flags = "--kernel-package",
+       .type = String,
+       .member = &Config::kernel_package,
+       .metavar = "PACKAGE",
+       .help = "Take the kernel and its modules from this archive package "
+               "instead of /lib/modules. Example: --kernel-package "
+               "linux-image-amd64",
+       .check = check_name},
+
+      // [Output]
+      {.section = "Output",
+       .key = "Format",
+       .flags = "-t,--format",
+       .type = Enum,
+       .member = &Config::format,
+       .metavar = "FORMAT",
+       .help = "The kind of image to write: a cpio archive, an EROFS "
+               "image, or a unified kernel image (uki).",
+       .choices = {"cpio", "erofs", "uki"}},
+      {.section = "Output",
+       .key = "CompressOutput",
+       .flags = "--compression,--compress-output",
+       .type = Enum,
+       .member = &Config::compression,
+       .metavar = "ALGORITHM",
+       .help = "How to compress the image; yes means zstd, no means none "
+               "(as in mkosi).",
+       .choices = {"zstd", "xz", "gzip", "lz4", "none"},
+       .aliases = {{"yes", "zstd"},
+                   {"true", "zstd"},
+                   {"on", "zstd"},
+                   {"1", "zstd"},
+                   {"no", "none"},
+                   {"false", "none"},
+                   {"off", "none"},
+                   {"0", "none"}}},
+      {.section = "Output",
+       .key = "CompressLevel",
+       .flags = "--compression-level,--compress-level",
+       .type = Int,
+       .member = &Config::compression_level,
+       .metavar = "LEVEL",
+       .help = "Compression level: zstd 1-22, xz 0-9, gzip 1-9, lz4 1-12; "
+               "-1 is the compressor's default.",
+       .min = -1,
+       .max = 22},
+      {.section = "Output",
+       .key = "Output",
+       .flags = "-o,--output",
+       .type = Path,
+       .member = &Config::output,
+       .metavar = "FILE",
+       .help = "Where to write the image (relative to the working "
+               "directory)."},
+      {.section = "Output",
+       .key = "Microcode",
+       .flags = "--microcode,!--no-microcode",
+       .type = Bool,
+       .member = &Config::microcode,
+       .metavar = "BOOL",
+       .help = "Put CPU microcode updates in an uncompressed early cpio in "
+               "front of the image."},
+
+      // [Build]
+      {.section = "Build",
+       .key = "CacheDirectory",
+       .flags = "--cache-dir,--cache-directory",
+       .type = Path,
+       .member = &Config::cache_directory,
+       .metavar = "DIR",
+       .help = "Where downloaded indexes and packages are kept.",
+       .default_doc = "/var/cache/initpack as root, else "
+                      "$XDG_CACHE_HOME/initpack or ~/.cache/initpack"},
+      {.section = "Build",
+       .key = "Offline",
+       .flags = "--offline,!--online",
+       .type = Bool,
+       .member = &Config::offline,
+       .metavar = "BOOL",
+       .help = "Use only what is in the cache; never touch the network."},
+      {.section = "Build",
+       .key = "DownloadConnections",
+       .flags = "--download-connections",
+       .type = Int,
+       .member = &Config::download_connections,
+       .metavar = "N",
+       .help = "How many downloads run at the same time.",
+       .min = 1,
+       .max = 64},
+  };
+  return table;
+}
+
+const std::vector<std::string> &setting_sections() {
+  static const std::vector<std::string> sections = [] {
+    std::vector<std::string> v;
+    for (const Setting &s : settings())
+      if (std::find(v.begin(), v.end(), s.section) == v.end())
+        v.push_back(s.section);
+    return v;
+  }();
+  return sections;
+}
+
+const Setting *find_setting(std::string_view key) {
+  for (const Setting &s : settings())
+    if (key == s.key)
+      return &s;
+  return nullptr;
+}
+
+// ---- Parsing values --------------------------------------------------------
+
+static std::string_view trim(std::string_view s) {
+  size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos)
+    return {};
+  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
+}
+
+static std::vector<std::string> split_list(std::string_view v, ListSplit how) {
+  std::string_view seps = how == ListSplit::Words    ? ", \t\r\n"
+                          : how == ListSplit::Spaces ? " \t\r\n"
+                                                     : ",\n";
+  std::vector<std::string> items;
+  while (!v.empty()) {
+    size_t end = v.find_first_of(seps);
+    std::string_view item = trim(v.substr(0, end));
+    if (!item.empty())
+      items.emplace_back(item);
+    v.remove_prefix(end == std::string_view::npos ? v.size() : end + 1);
+  }
+  return items;
+}
+
+bool parse_boolean(std::string_view s, bool *out) {
+  std::string l(s);
+  std::transform(l.begin(), l.end(), l.begin(), ::tolower);
+  if (l == "yes" || l == "true" || l == "on" || l == "1")
+    return *out = true, true;
+  if (l == "no" || l == "false" || l == "off" || l == "0")
+    return *out = false, true;
+  return false;
+}
+
+// "SRC[:DST]" or a plain path: a relative SRC is taken from base_dir.
+static std::string resolve_path(std::string_view item,
+                                const std::string &base_dir) {
+  if (base_dir.empty() || item.starts_with('/'))
+    return std::string(item);
+  return join_path(base_dir, item);
+}
+
+static std::string join_choices(const Setting &s) {
+  std::string out;
+  for (const char *c : s.choices)
+    out += (out.empty() ? "" : ", ") + std::string(c);
+  return out;
+}
+
+static bool parse_scalar(const Setting &s, std::string_view v,
+                         const std::string &base_dir, SettingValue *out,
+                         std::string *err) {
+  std::string value(v);
+  switch (s.type) {
+  case Bool:
+    if (parse_boolean(v, &out->flag))
+      return true;
+    *err = "invalid boolean '" + value +
+           "' (expected yes/no, true/false, 1/0 or on/off)";
+    return false;
+  case Int: {
+    auto [end, ec] =
+        std::from_chars(v.data(), v.data() + v.size(), out->number);
+    if (ec == std::errc::invalid_argument || end != v.data() + v.size()) {
+      *err = "invalid integer '" + value + "'";
+      return false;
+    }
+    if (ec == std::errc::result_out_of_range || out->number < s.min ||
+        out->number > s.max) {
+      *err = value + " is out of range (" + std::to_string(s.min) + "-" +
+             std::to_string(s.max) + ")";
+      return false;
+    }
+    return true;
+  }
+  case Enum:
+    for (const char *c : s.choices)
+      if (v == c)
+        return out->text = c, true;
+    for (auto [alias, meaning] : s.aliases)
+      if (v == alias)
+        return out->text = meaning, true;
+    *err = "invalid value '" + value + "' (allowed: " + join_choices(s) + ")";
+    return false;
+  default:
+    out->text = s.relative_to_file ? resolve_path(v, base_dir) : value;
+    return true;
+  }
+}
+
+bool parse_setting_value(const Setting &s, std::string_view raw,
+                         const std::string &base_dir, SettingValue *out,
+                         std::string *err) {
+  *out = {};
+  std::string_view v = trim(raw);
+  if (v.empty()) {
+    out->reset = true;
+    return true;
+  }
+  if (s.type == List) {
+    for (std::string &item : split_list(v, s.split)) {
+      if (s.check)
+        if (std::string e = s.check(item); !e.empty())
+          return *err = e, false;
+      out->items.push_back(s.relative_to_file ? resolve_path(item, base_dir)
+                                              : item);
+    }
+    return true;
+  }
+  if (v.find('\n') != std::string_view::npos) {
+    *err = "takes one value, not a list of lines";
+    return false;
+  }
+  if (s.check)
+    if (std::string e = s.check(v); !e.empty())
+      return *err = e, false;
+  return parse_scalar(s, v, base_dir, out, err);
+}
+
+// ---- Applying and showing values
+// ----------------------------------------------
+
+template <class... F> struct Overloaded : F... { using F::operator()...; };
+
+void apply_setting(Config &c, const Setting &s, const SettingValue &v) {
+  static const Config defaults;
+  std::visit(
+      Overloaded{
+          [&](std::string Config::*m) {
+            c.*m = v.reset ? defaults.*m : v.text;
+          },
+          [&](std::vector<std::string> Config::*m) {
+            if (v.reset || s.merge == Merge::Override)
+              (c.*m).clear();
+            (c.*m).insert((c.*m).end(), v.items.begin(), v.items.end());
+          },
+          [&](bool Config::*m) { c.*m = v.reset ? defaults.*m : v.flag; },
+          [&](int Config::*m) {
+            c.*m = v.reset ? defaults.*m : static_cast<int>(v.number);
+          },
+          [&](std::optional<int64_t> Config::*m) {
+            c.*m = v.reset ? defaults.*m : std::optional(v.number);
+          },
+      },
+      s.member);
+}
+
+std::string format_setting(const Config &c, const Setting &s) {
+  return std::visit(
+      Overloaded{
+          [&](std::string Config::*m) { return c.*m; },
+          [&](std::vector<std::string> Config::*m) {
+            std::string out;
+            const char *sep = s.split == ListSplit::Items ? "," : " ";
+            for (const std::string &item : c.*m)
+              out += (out.empty() ? "" : sep) + item;
+            return out;
+          },
+          [&](bool Config::*m) { return std::string(c.*m ? "yes" : "no"); },
+          [&](int Config::*m) { return std::to_string(c.*m); },
+          [&](std::optional<int64_t> Config::*m) {
+            return c.*m ? std::to_string(*(c.*m)) : std::string();
+          },
+      },
+      s.member);
+}
+
+nlohmann::json setting_json(const Config &c, const Setting &s) {
+  return std::visit(
+      Overloaded{
+          [&](std::string Config::*m) { return nlohmann::json(c.*m); },
+          [&](std::vector<std::string> Config::*m) {
+            return nlohmann::json(c.*m);
+          },
+          [&](bool Config::*m) { return nlohmann::json(c.*m); },
+          [&](int Config::*m) { return nlohmann::json(c.*m); },
+          [&](std::optional<int64_t> Config::*m) {
+            return c.*m ? nlohmann::json(*(c.*m)) : nlohmann::json();
+          },
+      },
+      s.member);
+}
+
+} // namespace initpack

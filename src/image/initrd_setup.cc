@@ -1,0 +1,233 @@
+#include "image/initrd_setup.h"
+
+#include "context.h"
+#include "image/materialize.h"
+#include "util/fs.h"
+#include "util/hash.h"
+#include "util/subprocess.h"
+
+#include <functional>
+#include <sys/utsname.h>
+
+namespace initpack {
+
+static const std::string kOrigin = "initpack:setup";
+
+static std::string read_entry(Context &ctx, const std::string &path) {
+  std::string resolved, data, err;
+  const Entry *e = nullptr;
+  if (ctx.tree.resolve(path, true, &resolved, &err))
+    e = ctx.tree.find(resolved);
+  if (!e || e->inode->type != NodeType::File)
+    return "";
+  if (!e->inode->content->read(&data, &err))
+    Fatal(ctx) << "cannot read " << path << " of the image: " << err;
+  return data;
+}
+
+void setup_initrd_basics(Context &ctx) {
+  Timer t(ctx, "initrd basics");
+  Tree &tree = ctx.tree;
+  std::string systemd, err;
+  if (!tree.resolve("usr/lib/systemd/systemd", true, &systemd, &err) ||
+      !tree.contains(systemd))
+    Fatal(ctx) << "the image has no usr/lib/systemd/systemd: is the systemd "
+                  "package in Packages= (profile default)?";
+  tree.add_symlink("init", "usr/lib/systemd/systemd", kOrigin);
+
+  // systemd decides it runs in an initrd by the existence of this file, and
+  // reads it instead of os-release there.
+  std::string release = read_entry(ctx, "usr/lib/os-release");
+  if (release.empty())
+    release = read_entry(ctx, "etc/os-release");
+  if (!release.empty() && release.back() != '\n')
+    release += '\n';
+  if (release.find("VARIANT_ID=") == std::string::npos)
+    release += "VARIANT=\"initrd (initpack)\"\nVARIANT_ID=initrd\n";
+  tree.add_file("etc/initrd-release", Content::from_bytes(release), 0644,
+                kOrigin);
+
+  // Empty: the initrd has no identity of its own; systemd treats an empty
+  // machine-id as "not yet initialised" and the real root brings its own.
+  tree.add_file("etc/machine-id", Content::from_bytes(""), 0444, kOrigin);
+  // No fstab: the fstab generator reads root= from the command line.
+  tree.add_file("etc/fstab", Content::from_bytes(""), 0644, kOrigin);
+}
+
+void apply_static_tmpfiles(Context &ctx) {
+  Timer t(ctx, "static tmpfiles");
+  for (const char *dir : {"usr/lib/tmpfiles.d/", "etc/tmpfiles.d/"}) {
+    std::string prefix = dir;
+    std::vector<std::string> files;
+    for (auto it = ctx.tree.entries().lower_bound(prefix);
+         it != ctx.tree.entries().end() && it->first.starts_with(prefix); ++it)
+      if (it->first.ends_with(".conf"))
+        files.push_back(it->first);
+    for (const std::string &file : files) {
+      std::string text = read_entry(ctx, file);
+      size_t pos = 0;
+      while (pos < text.size()) {
+        size_t nl = text.find('\n', pos);
+        if (nl == std::string::npos)
+          nl = text.size();
+        std::string line = text.substr(pos, nl - pos);
+        pos = nl + 1;
+        char type[8] = {}, path[512] = {}, mode[16] = {}, user[64] = {},
+             group[64] = {}, age[64] = {}, arg[512] = {};
+        int n = sscanf(line.c_str(), "%7s %511s %15s %63s %63s %63s %511s",
+                       type, path, mode, user, group, age, arg);
+        std::string p = path, ty = type;
+        if (n < 2 || type[0] == '#' || p.find('%') != std::string::npos ||
+            p[0] != '/')
+          continue;
+        bool runtime = false;
+        for (const char *skip : {"/run", "/tmp", "/dev", "/proc", "/sys"})
+          if (p == skip || p.starts_with(std::string(skip) + "/"))
+            runtime = true;
+        std::string rel;
+        if (runtime || !Tree::normalize(p, &rel))
+          continue;
+        if ((ty == "d" || ty == "D") && !ctx.tree.contains(rel)) {
+          uint32_t m =
+              n >= 3 && mode[0] != '-' ? std::stoul(mode, nullptr, 8) : 0755;
+          ctx.tree.add_dir(rel, m, "tmpfiles:" + file);
+        } else if ((ty == "L" && !ctx.tree.contains(rel)) || ty == "L+") {
+          if (n >= 7 && arg[0] != '-')
+            ctx.tree.add_symlink(rel, arg, "tmpfiles:" + file);
+        }
+      }
+    }
+  }
+}
+
+// Outputs of tools (ld.so.cache, hwdb.bin) depend only on their inputs, so
+// they are cached under a key hashed from those inputs: a warm build
+// doesn't run the tool at all.
+static bool tree_digest(Context &ctx,
+                        const std::function<bool(const std::string &)> &want,
+                        Sha256 *h) {
+  for (const auto &[path, e] : ctx.tree.entries()) {
+    if (!want(path))
+      continue;
+    h->update(path);
+    h->update("\0", 1);
+    const Inode &ino = *e.inode;
+    if (ino.type == NodeType::Symlink)
+      h->update("L" + ino.symlink_target);
+    else if (ino.type == NodeType::File) {
+      std::string sha, err;
+      if (!content_sha256(*ino.content, &sha, &err))
+        Fatal(ctx) << err;
+      h->update("F" + sha);
+    } else {
+      h->update("D");
+    }
+    h->update("\n", 1);
+  }
+  return true;
+}
+
+// Runs `tool` on the materialised subset of the tree chosen by `want` and
+// adds the file it produced (`output`, a tree path); or takes that file
+// from the cache when the same inputs were seen before.
+static void derive_file(
+    Context &ctx, const std::string &kind,
+    const std::function<bool(const std::string &)> &want,
+    const std::string &output,
+    const std::function<std::vector<std::string>(const std::string &root)>
+        &tool) {
+  Sha256 h;
+  h.update(kind + "-v1\n");
+  tree_digest(ctx, want, &h);
+  std::string key = h.hex();
+  std::string cache_dir = cache_root(ctx) + "/derived";
+  std::string cached = cache_dir + "/" + kind + "-" + key;
+  std::string data, err;
+  if (read_file(cached, &data, &err)) {
+    Log(ctx) << kind << ": cached " << cached;
+    ctx.tree.add_file(output, Content::from_bytes(std::move(data)), 0644,
+                      "initpack:" + kind);
+    return;
+  }
+  if (!mkdir_p(cache_dir, &err))
+    Fatal(ctx) << err;
+  TempDir tmp(kind);
+  if (ctx.keep_temp)
+    tmp.keep();
+  if (!materialize(ctx.tree, tmp.path(), want, &err))
+    Fatal(ctx) << kind << ": " << err;
+  std::vector<std::string> argv = tool(tmp.path());
+  RunResult r = run_command(ctx.diag, argv);
+  if (!r.ok())
+    Fatal(ctx) << kind << ": " << shell_quote(argv) << " failed (exit "
+               << r.exit_code << "): " << r.err;
+  if (!read_file(join_path(tmp.path(), output), &data, &err))
+    Fatal(ctx) << kind << ": the tool did not produce " << output << ": "
+               << err;
+  if (!write_file(cached, data, &err))
+    Warn(ctx) << "cannot cache " << kind << " output: " << err;
+  ctx.tree.add_file(output, Content::from_bytes(std::move(data)), 0644,
+                    "initpack:" + kind);
+}
+
+static bool is_library_path(const std::string &p) {
+  if (p.starts_with("usr/lib/modules") || p.starts_with("usr/lib/firmware") ||
+      p.starts_with("usr/lib/systemd/system") || p.starts_with("usr/lib/udev"))
+    return false;
+  return p == "lib" || p == "lib64" || p.starts_with("usr/lib") ||
+         p.starts_with("etc/ld.so.conf");
+}
+
+void run_ldconfig(Context &ctx) {
+  Timer t(ctx, "ldconfig");
+  std::string ldconfig = find_program("ldconfig");
+  if (ldconfig.empty())
+    Fatal(ctx) << "ldconfig not found (package libc-bin)";
+  // -X: only write the cache; the packages ship their soname links.
+  derive_file(ctx, "ldconfig", is_library_path, "etc/ld.so.cache",
+              [&](const std::string &root) {
+                return std::vector<std::string>{ldconfig, "-X", "-r", root};
+              });
+}
+
+void build_hwdb(Context &ctx) {
+  Timer t(ctx, "hwdb");
+  std::string tool, err;
+  if (!ctx.tree.resolve("usr/bin/systemd-hwdb", true, &tool, &err) ||
+      !ctx.tree.contains(tool)) {
+    Log(ctx) << "hwdb: no systemd-hwdb in the image, skipped";
+    return;
+  }
+  struct utsname u;
+  uname(&u);
+  std::string loader;
+  if (std::string(u.machine) != "x86_64" ||
+      ctx.config.architecture != "amd64" ||
+      !ctx.tree.resolve("lib64/ld-linux-x86-64.so.2", true, &loader, &err)) {
+    Warn(ctx) << "hwdb: cannot run the image's systemd-hwdb on this machine; "
+                 "the image has no hwdb.bin";
+    return;
+  }
+  // The image's own systemd-hwdb, through the image's own dynamic loader:
+  // the host may have no systemd, or another version writing another format.
+  auto want = [](const std::string &p) {
+    return is_library_path(p) || p.starts_with("usr/lib/udev/hwdb.d") ||
+           p.starts_with("etc/udev/hwdb.d") || p == "usr/bin/systemd-hwdb" ||
+           p == "usr/bin" || p == "usr/lib/udev";
+  };
+  derive_file(ctx, "hwdb", want, "usr/lib/udev/hwdb.bin",
+              [&](const std::string &root) {
+                std::string libs = root + "/usr/lib/x86_64-linux-gnu:" + root +
+                                   "/usr/lib/x86_64-linux-gnu/systemd";
+                return std::vector<std::string>{root + "/" + loader,
+                                                "--library-path",
+                                                libs,
+                                                root + "/" + tool,
+                                                "--root",
+                                                root,
+                                                "update",
+                                                "--usr"};
+              });
+}
+
+} // namespace initpack

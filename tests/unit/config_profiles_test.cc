@@ -1,0 +1,107 @@
+// Profiles: the default first, nesting, trees, cycles, unknown names.
+#include "config_fixture.h"
+
+using namespace initpack;
+
+static Strings names(const Config &c) {
+  Strings out;
+  for (const AppliedProfile &p : c.applied_profiles)
+    out.push_back(p.name);
+  return out;
+}
+
+TEST_F(ConfigWorld, DefaultProfileFirstNestedProfilesBeforeTheirUser) {
+  write("profiles/default/profile.conf", "[Content]\nPackages=systemd\n");
+  write("profiles/network/profile.conf",
+        "[Content]\nPackages=systemd-networkd\n");
+  write("profiles/nfs/profile.conf",
+        "[Config]\nProfiles=network\n[Content]\nPackages=nfs-common\n");
+  write("profiles/lvm/profile.conf", "[Content]\nPackages=lvm2\n");
+  write("etc/initpack/initpack.conf",
+        "[Config]\nProfiles=nfs lvm\n[Content]\nPackages=mine\n");
+  cli.values["Profiles"] = {"network"}; // already applied: once only
+  Config c = load_ok();
+  EXPECT_EQ(names(c), (Strings{"default", "network", "nfs", "lvm"}));
+  EXPECT_EQ(c.profiles, (Strings{"nfs", "lvm", "network"}));
+  // profiles are the bottom layer: their packages come before the files'
+  EXPECT_EQ(c.packages, (Strings{"systemd", "systemd-networkd", "nfs-common",
+                                 "lvm2", "mine"}));
+  EXPECT_EQ(c.origins["Packages"][2],
+            "profile nfs (" + profiles + "/nfs/profile.conf:4)");
+  EXPECT_EQ(c.applied_profiles[2].dir, profiles + "/nfs");
+}
+
+TEST_F(ConfigWorld, FilesOverrideProfileScalarsAndResetTheirLists) {
+  write("profiles/default/profile.conf",
+        "[Output]\nFormat=erofs\n[Content]\nPackages=systemd\n");
+  EXPECT_EQ(load_ok().format, "erofs");
+  write("etc/initpack/initpack.conf",
+        "[Output]\nFormat=uki\n[Content]\nPackages=\nPackages=busybox\n");
+  Config c = load_ok();
+  EXPECT_EQ(c.format, "uki");
+  EXPECT_EQ(c.packages, Strings{"busybox"});
+}
+
+TEST_F(ConfigWorld, ProfileTreesComeFirstInExtraTrees) {
+  write("profiles/default/tree/etc/initrd-release", "x\n");
+  write("profiles/lvm/profile.conf", "");
+  write("profiles/lvm/tree/etc/lvm/lvm.conf", "x\n");
+  write("etc/initpack/initpack.conf",
+        "[Config]\nProfiles=lvm\n[Content]\nExtraTrees=/srv/overlay\n");
+  Config c = load_ok();
+  EXPECT_EQ(c.extra_trees, (Strings{profiles + "/default/tree",
+                                    profiles + "/lvm/tree", "/srv/overlay"}));
+  EXPECT_EQ(c.applied_profiles[1].tree, profiles + "/lvm/tree");
+  EXPECT_EQ(c.origins["ExtraTrees"],
+            (Strings{"profile default (tree/)", "profile lvm (tree/)",
+                     etc + "/initpack.conf:4"}));
+}
+
+TEST_F(ConfigWorld, ProfileCycleIsAnError) {
+  write("profiles/a/profile.conf", "[Config]\nProfiles=b\n");
+  std::string b = write("profiles/b/profile.conf", "[Config]\nProfiles=a\n");
+  cli.values["Profiles"] = {"a"};
+  load();
+  EXPECT_EQ(errors, Strings{b + ":2: [Config] Profiles=: profile cycle: "
+                                "a -> b -> a"});
+}
+
+TEST_F(ConfigWorld, UnknownProfileListsTheAvailableOnes) {
+  write("profiles/lvm/profile.conf", "");
+  write("profiles/luks/profile.conf", "");
+  write("profiles/not-a-profile/README", "");
+  std::string f = write("etc/initpack/initpack.conf",
+                        "[Config]\nProfiles=lvn\nProfiles=zfs\n");
+  cli.values["Profiles"] = {"nfs"};
+  load();
+  EXPECT_EQ(errors,
+            (Strings{f + ":2: [Config] Profiles=: unknown profile 'lvn'; did "
+                         "you mean lvm? (available: default, luks, lvm)",
+                     f + ":3: [Config] Profiles=: unknown profile 'zfs' "
+                         "(available: default, luks, lvm)",
+                     "--profile: unknown profile 'nfs' (available: default, "
+                     "luks, lvm)"}));
+}
+
+TEST_F(ConfigWorld, ProfileWithFailedMatchIsNotApplied) {
+  write("profiles/arm/profile.conf",
+        "[Match]\nArchitecture=arm64\n[Content]\nPackages=arm-only\n");
+  write("profiles/arm/tree/x", "");
+  cli.values["Profiles"] = {"arm"};
+  Config c = load_ok();
+  EXPECT_EQ(names(c), Strings{"default"});
+  EXPECT_EQ(c.packages, Strings{});
+}
+
+TEST_F(ConfigWorld, MissingDefaultProfileOrDirectoryIsAnError) {
+  ASSERT_EQ(unlink((profiles + "/default/profile.conf").c_str()), 0);
+  load();
+  EXPECT_EQ(errors, Strings{profiles + "/default/profile.conf is missing: "
+                                       "the default profile is the base of "
+                                       "every image"});
+  cli.profiles_dir = root + "/nowhere";
+  load();
+  EXPECT_EQ(errors, Strings{"profiles directory " + root +
+                            "/nowhere (from the command line) does not "
+                            "exist"});
+}
