@@ -8,10 +8,13 @@
 #include "util/diag.h"
 #include "util/timer.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace initpack {
+
+class Archive; // packages/archive.h: the loaded package pool
 
 // One binary package chosen by the resolver, as the fetcher and unpacker
 // need it.
@@ -46,6 +49,7 @@ struct Context {
   std::vector<std::string> config_dirs; // -C DIR, in order
 
   // Pass results, in pipeline order.
+  std::shared_ptr<Archive> archive; // loaded once, reused by each resolve
   std::vector<PackageRef> packages;
   KernelInfo kernel;
   Tree tree;

@@ -34,6 +34,7 @@ int main(int argc, char **argv) {
   add_diff_command(app, ctx, &exit_code);
 
   register_qemu_command(app, ctx, &exit_code);
+  register_resolve_command(app, ctx, &exit_code);
 
   try {
     app.parse(argc, argv);

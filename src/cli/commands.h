@@ -14,5 +14,7 @@ void register_summary_command(CLI::App &app, Context &ctx, int *exit_code);
 void add_inspect_command(CLI::App &app, Context &ctx, int *exit_code);
 void add_diff_command(CLI::App &app, Context &ctx, int *exit_code);
 void register_qemu_command(CLI::App &app, Context &ctx, int *exit_code);
+// initpack resolve: the package set, with --explain (cli/cmd_resolve.cc).
+void register_resolve_command(CLI::App &app, Context &ctx, int *exit_code);
 
 } // namespace initpack

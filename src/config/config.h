@@ -38,6 +38,7 @@ struct Config {
   std::string architecture = "amd64";
   std::vector<std::string> keyrings;      // Keyring= (files for gpgv)
   bool check_valid_until = true;
+  std::string apt_root = "/";             // AptRoot= (the host's apt sources)
 
   // [Content]
   std::vector<std::string> profiles;      // [Config] Profiles=lvm luks

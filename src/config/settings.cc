@@ -131,6 +131,17 @@ const std::vector<Setting> &settings() {
        .metavar = "BOOL",
        .help = "Refuse archive indexes whose Valid-Until date has passed. "
                "Turn off for old snapshots."},
+      {.section = "Distribution",
+       .key = "AptRoot",
+       .flags = "--apt-root",
+       .type = Path,
+       .member = &Config::apt_root,
+       .metavar = "DIR",
+       .help = "The root whose etc/apt/sources.list and sources.list.d "
+               "describe the host's archive, as apt reads them. They are "
+               "the archive when Mirror=, Release= and Suites= are unset, "
+               "and fill in what those leave out (security mirror, "
+               "components, keys)."},
 
       // [Config]
       {.section = "Config",

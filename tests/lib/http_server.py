@@ -3,7 +3,8 @@
 
 Serves a directory with Range support (so resumed downloads can be tested)
 and injects faults on request, so tests can cut a transfer mid-way or make
-the server answer 503 a few times.
+the server answer 503 a few times. It sends Last-Modified (the file's
+mtime) and answers a conditional GET (If-Modified-Since) with 304.
 
   http_server.py DIR PORTFILE [LOGFILE]
 
@@ -21,6 +22,7 @@ The server exits after --lifetime seconds (default 1800) so a test that dies
 never leaves it behind for long.
 """
 import argparse
+import email.utils
 import http.server
 import json
 import os
@@ -41,6 +43,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if not self.server.logfile:
             return
         rec = {"path": self.path, "range": self.headers.get("Range"),
+               "ims": self.headers.get("If-Modified-Since"),
                "status": status, "sent": sent,
                "peer": "%s:%d" % self.client_address}
         with LOCK, open(self.server.logfile, "a") as f:
@@ -71,6 +74,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 del FAULTS[path]
             return dict(f)
 
+    def not_modified_since(self, mtime):
+        """Conditional GET: If-Modified-Since at or after the file's mtime."""
+        ims = self.headers.get("If-Modified-Since")
+        if not ims or self.headers.get("Range"):
+            return False
+        try:
+            return mtime <= email.utils.parsedate_to_datetime(ims).timestamp()
+        except (TypeError, ValueError):
+            return False
+
     def do_HEAD(self):
         self.serve(head=True)
 
@@ -95,6 +108,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.log_request_json(404, 0)
             return
         size = os.path.getsize(full)
+        mtime = int(os.path.getmtime(full))
+        if self.not_modified_since(mtime):
+            self.send_response(304)
+            self.end_headers()
+            self.log_request_json(304, 0)
+            return
         start, status = 0, 200
         rng = self.headers.get("Range")
         if rng and rng.startswith("bytes=") and rng.endswith("-"):
@@ -110,6 +129,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Length", str(size - start))
         self.send_header("Accept-Ranges", "bytes")
+        self.send_header("Last-Modified", email.utils.formatdate(mtime, usegmt=True))
         if status == 206:
             self.send_header("Content-Range", "bytes %d-%d/%d" % (start, size - 1, size))
         self.end_headers()

@@ -1,0 +1,303 @@
+#include "packages/archive.h"
+
+#include "packages/deb822.h"
+#include "packages/index.h"
+#include "packages/suites.h"
+#include "util/fs.h"
+
+#include <archive.h>
+#include <cstdio>
+#include <stdio_ext.h>
+#include <unistd.h>
+
+namespace initpack {
+
+namespace {
+
+// Fields kept for libsolv: identity, relations, and where the .deb is.
+bool is_kept_field(std::string_view name) {
+  static const char *kept[] = {
+      "Package",     "Version",    "Architecture", "Multi-Arch",    "Depends",
+      "Pre-Depends", "Recommends", "Provides",     "Conflicts",     "Breaks",
+      "Replaces",    "Filename",   "SHA256",       "Installed-Size"};
+  for (const char *k : kept)
+    if (iequals(name, k))
+      return true;
+  return false;
+}
+
+// Decompresses a Packages file (.xz, .gz or plain) with libarchive's raw
+// format, which undoes any compression it knows.
+bool read_packages_file(const std::string &path, std::string *out,
+                        std::string *err) {
+  if (!path.ends_with(".xz") && !path.ends_with(".gz"))
+    return read_file(path, out, err);
+  struct archive *a = archive_read_new();
+  archive_read_support_filter_all(a);
+  archive_read_support_format_raw(a);
+  struct archive_entry *entry;
+  bool ok =
+      archive_read_open_filename(a, path.c_str(), 1 << 16) == ARCHIVE_OK &&
+      archive_read_next_header(a, &entry) == ARCHIVE_OK;
+  out->clear();
+  char buf[1 << 16];
+  la_ssize_t n = 0;
+  while (ok && (n = archive_read_data(a, buf, sizeof buf)) > 0)
+    out->append(buf, n);
+  if (!ok || n < 0) {
+    *err = "cannot decompress " + path + ": " +
+           (archive_error_string(a) ? archive_error_string(a) : "unknown");
+    ok = false;
+  }
+  archive_read_free(a);
+  return ok;
+}
+
+bool write_solv(Repo *repo, const std::string &path, std::string *err) {
+  AtomicFile f;
+  if (!f.open(path, err))
+    return false;
+  FILE *fp = fdopen(dup(f.fd()), "w");
+  if (!fp) {
+    *err = "cannot write " + path + ": " + errno_string();
+    return false;
+  }
+  bool ok = repo_write(repo, fp) == 0;
+  ok = fclose(fp) == 0 && ok;
+  if (!ok) {
+    *err = "cannot write " + path + ": " + pool_errstr(repo->pool);
+    return false;
+  }
+  return f.commit(err);
+}
+
+} // namespace
+
+std::string strip_packages_text(std::string_view in,
+                                std::vector<uint64_t> *sizes) {
+  std::string out;
+  out.reserve(in.size() / 2);
+  bool keeping = false, has_package = false;
+  uint64_t size = 0;
+  auto end_paragraph = [&] {
+    if (has_package)
+      sizes->push_back(size);
+    has_package = false;
+    size = 0;
+  };
+  size_t pos = 0;
+  while (pos < in.size()) {
+    size_t nl = in.find('\n', pos);
+    if (nl == std::string_view::npos)
+      nl = in.size();
+    std::string_view line = in.substr(pos, nl - pos);
+    pos = nl + 1;
+    if (line.empty()) {
+      end_paragraph();
+      if (!out.empty() && !out.ends_with("\n\n"))
+        out += '\n';
+      continue;
+    }
+    if (line[0] != ' ' && line[0] != '\t') {
+      std::string_view name = line.substr(0, line.find(':'));
+      keeping = is_kept_field(name);
+      if (iequals(name, "Package"))
+        has_package = true;
+      else if (iequals(name, "Size") && name.size() + 1 < line.size())
+        size = std::strtoull(std::string(line.substr(name.size() + 1)).c_str(),
+                             nullptr, 10);
+    }
+    if (keeping) {
+      out += line;
+      out += '\n';
+    }
+  }
+  end_paragraph();
+  return out;
+}
+
+Archive::Archive(const std::string &arch) {
+  pool_ = pool_create();
+  pool_setdisttype(pool_, DISTTYPE_DEB);
+  pool_setarch(pool_, arch.c_str());
+}
+
+Archive::~Archive() {
+  pool_free(pool_);
+}
+
+Repo *Archive::new_repo(const RepoSource &src, int subpriority,
+                        bool not_automatic) {
+  std::string name = src.base_uri + " " + src.suite + "/" + src.component;
+  Repo *repo = repo_create(pool_, name.c_str());
+  // apt pins NotAutomatic suites below the rest: a package comes from there
+  // only when no other suite has it.
+  repo->priority = not_automatic ? -1 : 0;
+  repo->subpriority = subpriority;
+  repo->appdata = reinterpret_cast<void *>(sources_.size());
+  sources_.push_back(src);
+  return repo;
+}
+
+Repo *Archive::add_packages_text(std::string_view text, const RepoSource &src,
+                                 int subpriority, bool not_automatic,
+                                 std::string *err) {
+  std::vector<uint64_t> sizes;
+  std::string stripped = strip_packages_text(text, &sizes);
+  Repo *repo = new_repo(src, subpriority, not_automatic);
+  FILE *fp = fmemopen(stripped.data(), stripped.size(), "r");
+  if (!fp) {
+    *err = "fmemopen: " + errno_string();
+    return nullptr;
+  }
+  Id first = pool_->nsolvables;
+  repo_add_debpackages(repo, fp, REPO_NO_INTERNALIZE);
+  fclose(fp);
+  Repodata *data = repo_last_repodata(repo);
+  // repo_add_debpackages adds one solvable per paragraph with a Package
+  // field, in order: the i-th solvable is the i-th size.
+  if (static_cast<size_t>(repo->end - first) != sizes.size()) {
+    *err = src.base_uri + " " + src.suite + "/" + src.component + ": parsed " +
+           std::to_string(repo->end - first) + " packages but found " +
+           std::to_string(sizes.size()) + " Size fields";
+    return nullptr;
+  }
+  for (Id p = first; p < repo->end; p++)
+    repodata_set_num(data, p, SOLVABLE_DOWNLOADSIZE, sizes[p - first]);
+  repodata_internalize(data);
+  return repo;
+}
+
+bool Archive::add_index(const PackagesIndex &idx, const std::string &solv_cache,
+                        bool *from_cache, std::string *err) {
+  RepoSource src{idx.base_uri, idx.suite, idx.component};
+  *from_cache = false;
+  if (!solv_cache.empty()) {
+    if (FILE *fp = fopen(solv_cache.c_str(), "re")) {
+      // repo_add_solv reads with getc: one thread, so skip stdio's lock
+      // per byte and read in large blocks (a third less load time).
+      __fsetlocking(fp, FSETLOCKING_BYCALLER);
+      setvbuf(fp, nullptr, _IOFBF, 1 << 20);
+      Repo *repo = new_repo(src, idx.subpriority, idx.not_automatic);
+      int rc = repo_add_solv(repo, fp, 0);
+      fclose(fp);
+      if (rc == 0) {
+        *from_cache = true;
+        return true;
+      }
+      repo_free(repo, 1); // unreadable (other libsolv?): parse again
+    }
+  }
+  std::string text;
+  if (!read_packages_file(idx.path, &text, err))
+    return false;
+  Repo *repo =
+      add_packages_text(text, src, idx.subpriority, idx.not_automatic, err);
+  if (!repo)
+    return false;
+  return solv_cache.empty() || write_solv(repo, solv_cache, err);
+}
+
+void Archive::prepare() {
+  // Debian has no file dependencies: pool_addfileprovides is not needed.
+  pool_createwhatprovides(pool_);
+}
+
+const RepoSource &Archive::source_of(Id solvable) const {
+  Solvable *s = pool_id2solvable(pool_, solvable);
+  return sources_[reinterpret_cast<size_t>(s->repo->appdata)];
+}
+
+PackageRef Archive::package_ref(Id solvable) const {
+  Solvable *s = pool_id2solvable(pool_, solvable);
+  PackageRef r;
+  r.name = pool_id2str(pool_, s->name);
+  r.version = pool_id2str(pool_, s->evr);
+  r.arch = pool_id2str(pool_, s->arch);
+  unsigned int medianr = 0;
+  if (const char *loc = solvable_lookup_location(s, &medianr))
+    r.url = source_of(solvable).base_uri + "/" + loc;
+  Id type = 0;
+  const char *sum = solvable_lookup_checksum(s, SOLVABLE_CHECKSUM, &type);
+  if (sum && type == REPOKEY_TYPE_SHA256)
+    r.sha256 = sum;
+  r.size = solvable_lookup_num(s, SOLVABLE_DOWNLOADSIZE, 0);
+  // libsolv stores Installed-Size (KiB) in bytes.
+  r.installed_size = solvable_lookup_num(s, SOLVABLE_INSTALLSIZE, 0) / 1024;
+  return r;
+}
+
+namespace {
+
+std::string solv_path(const std::string &dir, const PackagesIndex &idx) {
+  return dir + "/" + idx.sha256 + ".solv";
+}
+
+std::shared_ptr<Archive> build_pool(Context &ctx,
+                                    const std::vector<PackagesIndex> &indexes,
+                                    const std::string &solv_dir) {
+  auto archive = std::make_shared<Archive>(ctx.config.architecture);
+  std::string err;
+  for (const PackagesIndex &idx : indexes) {
+    bool cached = false;
+    if (!archive->add_index(idx, solv_path(solv_dir, idx), &cached, &err))
+      Fatal(ctx) << err;
+    Log(ctx) << (cached ? "loaded " : "parsed ") << idx.url << " (" << idx.suite
+             << "/" << idx.component << ")";
+  }
+  archive->prepare();
+  return archive;
+}
+
+bool same_indexes(const std::vector<PackagesIndex> &a,
+                  const std::vector<PackagesIndex> &b) {
+  if (a.size() != b.size())
+    return false;
+  for (size_t i = 0; i < a.size(); i++)
+    if (a[i].sha256 != b[i].sha256 || a[i].base_uri != b[i].base_uri ||
+        a[i].suite != b[i].suite || a[i].not_automatic != b[i].not_automatic)
+      return false;
+  return true;
+}
+
+} // namespace
+
+std::shared_ptr<Archive> load_archive(Context &ctx) {
+  if (ctx.archive)
+    return ctx.archive;
+  Timer timer(ctx, "load archive");
+  std::vector<SuiteSource> suites;
+  std::string err;
+  if (!configured_suites(ctx.diag, ctx.config, &suites, &err))
+    Fatal(ctx) << err;
+  std::string solv_dir = solv_cache_dir(ctx);
+  if (!mkdir_p(solv_dir, &err))
+    Fatal(ctx) << err;
+
+  // The InRelease files revalidate in the background; meanwhile the pool
+  // the cache describes is loaded, and kept when nothing changed.
+  IndexFetch fetch(ctx, suites);
+  fetch.start();
+  std::vector<PackagesIndex> guess = fetch.cached();
+  std::shared_ptr<Archive> archive;
+  bool all_solv = !guess.empty();
+  for (const PackagesIndex &idx : guess)
+    all_solv = all_solv && file_exists(solv_path(solv_dir, idx));
+  if (all_solv) {
+    Timer t(ctx, "load cached package lists");
+    archive = build_pool(ctx, guess, solv_dir);
+  }
+  std::vector<PackagesIndex> indexes;
+  {
+    Timer t(ctx, "fetch indexes");
+    indexes = fetch.finish();
+  }
+  if (!archive || !same_indexes(guess, indexes)) {
+    Timer t(ctx, "load package lists");
+    archive = build_pool(ctx, indexes, solv_dir);
+  }
+  ctx.archive = archive;
+  return archive;
+}
+
+} // namespace initpack
