@@ -5,6 +5,7 @@
 
 #include "config/config.h"
 #include "image/tree.h"
+#include "kernel/modules.h"
 #include "util/diag.h"
 #include "util/timer.h"
 
@@ -48,6 +49,7 @@ struct Context {
   // Pass results, in pipeline order.
   std::vector<PackageRef> packages;
   KernelInfo kernel;
+  std::vector<ModuleChoice> modules; // kernel modules in the image, --explain
   Tree tree;
 };
 

@@ -30,6 +30,7 @@ int main(int argc, char **argv) {
   app.add_flag("-q,--quiet", ctx.diag.quiet, "Print only errors");
   app.add_flag("--timings", ctx.show_timings, "Print the time of each pass");
   register_summary_command(app, ctx, &exit_code);
+  register_modules_command(app, ctx, &exit_code);
 
   try {
     app.parse(argc, argv);

@@ -11,5 +11,7 @@ struct Context;
 
 // initpack summary: the resolved configuration (cli/cmd_summary.cc).
 void register_summary_command(CLI::App &app, Context &ctx, int *exit_code);
+// initpack modules: the kernel-module pass alone (cli/cmd_modules.cc).
+void register_modules_command(CLI::App &app, Context &ctx, int *exit_code);
 
 } // namespace initpack
