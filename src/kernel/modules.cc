@@ -158,8 +158,11 @@ void add_kernel_modules(Context &ctx, const std::string &host_firmware_dir) {
     Fatal(ctx) << "no kernel chosen before the kernel module pass";
   ModuleUniverse universe;
   std::string err;
-  if (!scan_module_universe(ctx.kernel.modules_dir, &universe, &err))
-    Fatal(ctx) << err;
+  {
+    Timer t(ctx, "scan modules");
+    if (!scan_module_universe(ctx.kernel.modules_dir, &universe, &err))
+      Fatal(ctx) << err;
+  }
 
   TempDir conf("initpack-modprobe.d");
   std::string conf_dir =
@@ -179,9 +182,13 @@ void add_kernel_modules(Context &ctx, const std::string &host_firmware_dir) {
       Log(ctx) << "hostonly: " << n;
   }
 
-  std::vector<ModuleSeed> seeds = select_modules(ctx, universe, *kmod, host);
-  std::vector<ModuleChoice> chosen =
-      close_over_dependencies(ctx, universe, *kmod, seeds);
+  std::vector<ModuleSeed> seeds;
+  std::vector<ModuleChoice> chosen;
+  {
+    Timer t(ctx, "select and close");
+    seeds = select_modules(ctx, universe, *kmod, host);
+    chosen = close_over_dependencies(ctx, universe, *kmod, seeds);
+  }
   if (chosen.empty())
     Warn(ctx) << "no kernel modules chosen for " << ctx.kernel.version
               << ": the image relies on built-in drivers alone";

@@ -1,0 +1,85 @@
+#!/bin/bash
+# The generic module selection on a real Debian kernel (the archive's
+# linux-image-amd64, unpacked once into the build's test cache): the
+# default list brings virtio_blk, ext4 and what they need; the regenerated
+# indexes make modprobe load the same modules in the same order as the full
+# kernel's do; two runs give the same bytes; a rule naming no module fails.
+source "$(dirname "$0")/../lib/common.sh"
+need apt-get apt-cache dpkg-deb modprobe zstd
+
+cache=$INITPACK_BUILD_DIR/test-cache/kernel
+pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
+  awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+[ -n "$pkg" ] || skip "apt-cache does not know linux-image-amd64 (run apt-get update)"
+root=$cache/$pkg
+if [ ! -e "$root/.unpacked" ]; then
+  mkdir -p "$cache/debs"
+  (cd "$cache/debs" && timeout 300 apt-get download -q "$pkg" >"$T/apt.log" 2>&1) ||
+    { cat "$T/apt.log" >&2; skip "cannot download $pkg from the archive"; }
+  rm -rf "$root"
+  mkdir -p "$root"
+  dpkg-deb -x "$cache"/debs/"${pkg}"_*.deb "$root"
+  rm -f "$cache"/debs/"${pkg}"_*.deb
+  touch "$root/.unpacked"
+fi
+kver=${pkg#linux-image-}
+[ -d "$root/lib/modules/$kver" ] || fail "$pkg has no lib/modules/$kver"
+
+# The first run on a fresh unpack also runs depmod in it (the .deb has no
+# modules.dep): use_unpacked_kernel's job.
+"$INITPACK" --timings modules --unpacked-kernel "$root" --explain \
+  -o "$T/img" >"$T/explain" 2>"$T/log" || { cat "$T/log" >&2; fail "modules failed"; }
+cat "$T/log"
+[ -s "$root/lib/modules/$kver/modules.dep.bin" ] || fail "depmod did not run in $root"
+mods=$T/img/usr/lib/modules/$kver
+
+# The default list's own rules, and dependencies with their reasons.
+expect_in "$T/explain" "virtio_blk               default list rule 'virtio_blk'"
+expect_in "$T/explain" "ext4                     default list rule 'ext4'"
+for dep in jbd2 mbcache crc16; do
+  expect_in "$T/explain" "$(printf '%-24s dependency of ext4' $dep)"
+done
+expect_in "$T/explain" "virtio_ring"
+expect_in "$T/explain" "dm_crypt"
+for m in virtio_blk virtio_pci nvme ahci sd_mod ext4 jbd2 mbcache crc16 xfs btrfs \
+  vfat dm_crypt usb_storage xhci_pci usbhid hid_generic efivarfs; do
+  n=$(find "$mods" -name "$m.ko*" -o -name "${m//_/-}.ko*" | wc -l)
+  [ "$n" = 1 ] || fail "$m: $n files in the image"
+done
+# Nothing the list does not ask for, e.g. sound or graphics drivers.
+[ -z "$(find "$mods/kernel/sound" "$mods/kernel/drivers/gpu" -name '*.ko*' 2>/dev/null)" ] ||
+  fail "sound or GPU modules in a generic image"
+
+# modprobe (kmod's reader, not ours) loads the same modules from the
+# image's regenerated indexes as from the full kernel's, and the module
+# itself last. (Independent dependencies may come in another order: depmod
+# sorts them topologically over the modules present.)
+for m in ext4 virtio_blk virtio_scsi nvme dm_crypt btrfs xfs usb_storage hid_generic; do
+  modprobe -d "$T/img/usr" -S "$kver" --show-depends "$m" |
+    sed "s#$mods/##" >"$T/img.$m"
+  modprobe -d "$root" -S "$kver" --show-depends "$m" |
+    sed "s#$root/lib/modules/$kver/##" >"$T/full.$m"
+  diff -u <(sort "$T/full.$m") <(sort "$T/img.$m") || fail "modprobe disagrees on $m"
+  [ "$(tail -n1 "$T/img.$m")" = "$(tail -n1 "$T/full.$m")" ] || fail "$m is not loaded last"
+  grep -q "^insmod kernel/" "$T/img.$m" || fail "no module file for $m"
+done
+# Every module file is in modules.dep, and modules.dep names no other.
+diff <(cd "$mods" && find kernel -name '*.ko*' | sort) \
+  <(cut -d: -f1 "$mods/modules.dep" | sort) || fail "modules.dep and the files differ"
+
+# Size: the generic selection, compressed, is a fraction of dracut's
+# generic image (32.7 MB with zstd, FACTS.md).
+bytes=$(du -sb "$mods" | cut -f1)
+zbytes=$(tar -C "$T/img" -cf - . | zstd -3 -T2 -q | wc -c)
+echo "generic selection: $(wc -l <"$T/explain") modules, $bytes bytes, $zbytes bytes zstd -3"
+[ "$zbytes" -lt 12000000 ] || fail "generic modules take $zbytes bytes compressed"
+
+# Reproducible: a second run writes the same bytes.
+"$INITPACK" -q modules --unpacked-kernel "$root" -o "$T/img2" >/dev/null
+diff -r "$T/img" "$T/img2" >/dev/null || fail "two runs differ"
+
+# A rule that names no module is an error naming the setting.
+expect_fail "$INITPACK" modules --unpacked-kernel "$root" \
+  --kernel-modules-include virtio_blk --kernel-modules-include no_such_module
+expect_in "$T/err" "KernelModulesInclude=no_such_module: no such kernel module in $root/lib/modules/$kver"
+echo "ok"
