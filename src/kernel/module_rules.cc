@@ -2,6 +2,7 @@
 
 #include "util/fs.h"
 
+#include <cctype>
 #include <regex.h>
 
 namespace initpack {

@@ -46,10 +46,15 @@ bool scan_module_universe(const std::string &modules_dir, ModuleUniverse *out,
   std::string builtin;
   if (read_file(modules_dir + "/modules.builtin", &builtin, err)) {
     std::istringstream in(builtin);
-    std::string line, name, match;
-    while (std::getline(in, line))
-      if (module_file_names(line, &name, &match))
-        out->builtin.insert(name);
+    std::string line;
+    ModuleUniverse::File f;
+    while (std::getline(in, line)) {
+      if (module_file_names(line, &f.name, &f.match_path)) {
+        f.relpath = line;
+        out->builtin.insert(f.name);
+        out->builtin_files.push_back(f);
+      }
+    }
   }
   err->clear();
   return true;
@@ -155,6 +160,13 @@ void Selector::apply_rule(const ModuleRule &rule, Source source) {
     for (const ModuleUniverse::File &f : u_.files) {
       if (rule.matches(f.name, f.match_path)) {
         add(f.name, source, why);
+        matched = true;
+      }
+    }
+    for (const ModuleUniverse::File &f : u_.builtin_files) {
+      if (!matched && rule.matches(f.name, f.match_path)) {
+        Log(ctx_) << "module " << f.name << " (" << why
+                  << ") is built into the kernel";
         matched = true;
       }
     }

@@ -25,7 +25,8 @@ struct ModuleUniverse {
   std::string modules_dir;
   std::vector<File> files;                         // sorted by relpath
   std::unordered_map<std::string, size_t> by_name; // name -> files index
-  std::set<std::string> builtin;                   // from modules.builtin
+  std::set<std::string> builtin;   // names, from modules.builtin
+  std::vector<File> builtin_files; // the same with paths, for regex rules
 };
 
 // Walks `modules_dir` for *.ko, *.ko.xz, *.ko.zst, *.ko.gz and reads

@@ -26,7 +26,7 @@ const char *const kOrigin = "initpack:kernel";
 // The image's own modprobe.d files (aliases, softdeps, blacklists that its
 // packages ship) go to libkmod; the build host's never do. /etc overrides
 // /usr/lib by file name, and a link to /dev/null masks, as in modprobe.d(5).
-bool write_image_modprobe_config(const Context &ctx, const std::string &dir) {
+bool write_image_modprobe_config(Context &ctx, const std::string &dir) {
   std::map<std::string, std::string> files;
   for (const char *confdir : {"usr/lib/modprobe.d", "etc/modprobe.d"}) {
     std::string resolved, err;
@@ -54,7 +54,7 @@ bool write_image_modprobe_config(const Context &ctx, const std::string &dir) {
   for (const auto &[name, text] : files) {
     std::string err;
     if (!write_file(dir + "/" + name, text, &err))
-      throw FatalError("cannot write " + dir + "/" + name + ": " + err);
+      Fatal(ctx) << "cannot write " << dir << "/" << name << ": " << err;
   }
   return !files.empty();
 }
