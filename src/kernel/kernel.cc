@@ -8,6 +8,7 @@
 #include <cctype>
 #include <climits>
 #include <cstdlib>
+#include <filesystem>
 
 namespace initpack {
 
@@ -84,6 +85,15 @@ std::string join_versions(const std::vector<std::string> &v) {
   return r.empty() ? "none" : r;
 }
 
+// libkmod reports module paths as the directory it was given plus the
+// modules.dep entry; an absolute, clean directory keeps them comparable.
+std::string clean_absolute(const std::string &path) {
+  std::string p = std::filesystem::absolute(path).lexically_normal().string();
+  while (p.size() > 1 && p.back() == '/')
+    p.pop_back();
+  return p;
+}
+
 std::string real_path(const std::string &path) {
   char buf[PATH_MAX];
   return realpath(path.c_str(), buf) ? std::string(buf) : path;
@@ -103,7 +113,8 @@ std::vector<std::string> list_kernel_versions(const std::string &modules_root) {
   return versions;
 }
 
-void find_installed_kernel(Context &ctx, const std::string &modules_root) {
+void find_installed_kernel(Context &ctx, const std::string &modules_root_arg) {
+  const std::string modules_root = clean_absolute(modules_root_arg);
   std::vector<std::string> versions = list_kernel_versions(modules_root);
   std::string version = ctx.config.kernel_version;
   if (version.empty()) {
@@ -131,7 +142,8 @@ void find_installed_kernel(Context &ctx, const std::string &modules_root) {
                                              : ctx.kernel.image_path);
 }
 
-void use_unpacked_kernel(Context &ctx, const std::string &unpacked_root) {
+void use_unpacked_kernel(Context &ctx, const std::string &unpacked_root_arg) {
+  const std::string unpacked_root = clean_absolute(unpacked_root_arg);
   // Trixie's packages put modules in usr/lib/modules, bookworm's in
   // lib/modules; with lib -> usr/lib both name the same directory.
   std::string modules_root;
