@@ -2,28 +2,14 @@
 # The generic module selection on a real Debian kernel (the archive's
 # linux-image-amd64, unpacked once into the build's test cache): the
 # default list brings virtio_blk, ext4 and what they need; the regenerated
-# indexes make modprobe load the same modules in the same order as the full
-# kernel's do; two runs give the same bytes; a rule naming no module fails.
+# indexes make modprobe load the same modules as the full kernel's do; two
+# runs give the same bytes; a rule naming no module fails.
 source "$(dirname "$0")/../lib/common.sh"
-need apt-get apt-cache dpkg-deb modprobe zstd
-
-cache=$INITPACK_BUILD_DIR/test-cache/kernel
-pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
-  awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
-[ -n "$pkg" ] || skip "apt-cache does not know linux-image-amd64 (run apt-get update)"
-root=$cache/$pkg
-if [ ! -e "$root/.unpacked" ]; then
-  mkdir -p "$cache/debs"
-  (cd "$cache/debs" && timeout 300 apt-get download -q "$pkg" >"$T/apt.log" 2>&1) ||
-    { cat "$T/apt.log" >&2; skip "cannot download $pkg from the archive"; }
-  rm -rf "$root"
-  mkdir -p "$root"
-  dpkg-deb -x "$cache"/debs/"${pkg}"_*.deb "$root"
-  rm -f "$cache"/debs/"${pkg}"_*.deb
-  touch "$root/.unpacked"
-fi
-kver=${pkg#linux-image-}
-[ -d "$root/lib/modules/$kver" ] || fail "$pkg has no lib/modules/$kver"
+source "$TESTS_LIB/debian_kernel.sh"
+need modprobe zstd
+fetch_debian_kernel
+root=$KERNEL_ROOT
+kver=$KERNEL_VERSION
 
 # The first run on a fresh unpack also runs depmod in it (the .deb has no
 # modules.dep): use_unpacked_kernel's job.
