@@ -157,8 +157,10 @@ bool load_module_rule_list(const std::string &path,
   return parse_module_rule_list(text, path, out, err);
 }
 
-std::string default_module_list_path() {
+std::string default_module_list_path(const std::string &profiles_dir) {
   const std::string rel = "/default/kernel-modules.list";
+  if (!profiles_dir.empty())
+    return profiles_dir + rel;
   std::string src = std::string(INITPACK_SOURCE_PROFILES_DIR) + rel;
   if (file_exists(src))
     return src;

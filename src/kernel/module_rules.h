@@ -51,9 +51,11 @@ bool load_module_rule_list(const std::string &path,
 bool parse_module_rule_list(std::string_view text, const std::string &path,
                             std::vector<ModuleRule> *out, std::string *err);
 
-// The default allow-list shipped under profiles/: the source tree's copy
-// when running from a build directory, else the installed one.
-std::string default_module_list_path();
+// The default allow-list, PROFILES/default/kernel-modules.list, in the
+// profiles directory the configuration was loaded from (Config::
+// profiles_dir); when that is unset, the source tree's copy if it exists,
+// else the installed one.
+std::string default_module_list_path(const std::string &profiles_dir);
 
 // "dm-crypt" -> "dm_crypt": the kernel's spelling of module names.
 std::string normalize_module_name(std::string_view name);

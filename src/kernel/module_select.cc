@@ -206,7 +206,7 @@ select_modules(Context &ctx, const ModuleUniverse &u, Kmod &kmod,
   sel.parse_excludes();
   std::vector<std::string> include = ctx.config.kernel_modules_include;
   // Nothing asked for: the generic list, or in hostonly mode what the
-  // host's devices need (as dracut --hostonly does).
+  // host's devices need.
   if (include.empty() && !ctx.config.hostonly)
     include.push_back("default");
   bool with_host = false;
@@ -217,9 +217,15 @@ select_modules(Context &ctx, const ModuleUniverse &u, Kmod &kmod,
       Error(ctx) << err;
     } else if (rule.kind == ModuleRule::Kind::Host) {
       with_host = true;
+    } else if (rule.kind == ModuleRule::Kind::Default && ctx.config.hostonly) {
+      // The default profile asks for the generic list; hostonly replaces
+      // it with what the host uses (as dracut --hostonly does). "host"
+      // with hostonly off gives both.
+      Log(ctx) << "hostonly: the generic default module list is not used";
     } else if (rule.kind == ModuleRule::Kind::Default) {
       std::vector<ModuleRule> list;
-      if (!load_module_rule_list(default_module_list_path(), &list, &err))
+      std::string path = default_module_list_path(ctx.config.profiles_dir);
+      if (!load_module_rule_list(path, &list, &err))
         Error(ctx) << err;
       for (const ModuleRule &r : list)
         sel.apply_rule(r, Source::Default);

@@ -12,7 +12,8 @@ need qemu-system-x86_64 cpio mkfs.ext4
   skip "needs busybox-static"
 fetch_debian_kernel
 
-"$INITPACK" -q modules --unpacked-kernel "$KERNEL_ROOT" -o "$T/initrd"
+INITPACK_SYSTEM_CONFIG_DIRS=$T/no-config \
+  "$INITPACK" -q modules --unpacked-kernel "$KERNEL_ROOT" --dest "$T/initrd"
 r=$T/initrd
 mkdir -p "$r/bin" "$r/proc" "$r/sys" "$r/dev" "$r/mnt"
 ln -s usr/lib "$r/lib"

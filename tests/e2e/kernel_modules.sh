@@ -8,13 +8,16 @@ source "$(dirname "$0")/../lib/common.sh"
 source "$TESTS_LIB/debian_kernel.sh"
 need modprobe zstd
 fetch_debian_kernel
+# The configuration is the default profile's (KernelModulesInclude=default),
+# never this machine's /etc/initpack.
+export INITPACK_SYSTEM_CONFIG_DIRS=$T/no-config
 root=$KERNEL_ROOT
 kver=$KERNEL_VERSION
 
 # The first run on a fresh unpack also runs depmod in it (the .deb has no
 # modules.dep): use_unpacked_kernel's job.
 "$INITPACK" --timings modules --unpacked-kernel "$root" --explain \
-  -o "$T/img" >"$T/explain" 2>"$T/log" || { cat "$T/log" >&2; fail "modules failed"; }
+  --dest "$T/img" >"$T/explain" 2>"$T/log" || { cat "$T/log" >&2; fail "modules failed"; }
 cat "$T/log"
 [ -s "$root/lib/modules/$kver/modules.dep.bin" ] || fail "depmod did not run in $root"
 mods=$T/img/usr/lib/modules/$kver
@@ -61,11 +64,22 @@ echo "generic selection: $(wc -l <"$T/explain") modules, $bytes bytes, $zbytes b
 [ "$zbytes" -lt 12000000 ] || fail "generic modules take $zbytes bytes compressed"
 
 # Reproducible: a second run writes the same bytes.
-"$INITPACK" -q modules --unpacked-kernel "$root" -o "$T/img2" >/dev/null
+"$INITPACK" -q modules --unpacked-kernel "$root" --dest "$T/img2" >/dev/null
 diff -r "$T/img" "$T/img2" >/dev/null || fail "two runs differ"
 
 # A rule that names no module is an error naming the setting.
 expect_fail "$INITPACK" modules --unpacked-kernel "$root" \
-  --kernel-modules-include virtio_blk --kernel-modules-include no_such_module
+  --module-include virtio_blk --module-include no_such_module
 expect_in "$T/err" "KernelModulesInclude=no_such_module: no such kernel module in $root/lib/modules/$kver"
+
+# Hostonly on a recorded machine whose / is ext4 on a disk with no module
+# driver: ext4 and its dependencies only, not the generic list.
+mkdir -p "$T/rec/proc/self" "$T/rec/sys/devices"
+echo "27 1 254:0 / / rw,relatime - ext4 /dev/vda rw" >"$T/rec/proc/self/mountinfo"
+"$INITPACK" -q modules --unpacked-kernel "$root" --hostonly --explain \
+  --sysfs-root "$T/rec/sys" --proc-root "$T/rec/proc" >"$T/host"
+expect_in "$T/host" "ext4                     file system of / (ext4 on /dev/vda)"
+expect_in "$T/host" "jbd2                     dependency of ext4"
+expect_not_in "$T/host" "virtio_blk"
+[ "$(wc -l <"$T/host")" -lt 10 ] || fail "hostonly chose $(wc -l <"$T/host") modules"
 echo "ok"

@@ -74,7 +74,7 @@ TEST(ModuleRules, ListFileWithCommentsAndErrors) {
 TEST(ModuleRules, ShippedDefaultListParses) {
   std::vector<ModuleRule> rules;
   std::string err;
-  ASSERT_TRUE(load_module_rule_list(default_module_list_path(), &rules, &err))
+  ASSERT_TRUE(load_module_rule_list(default_module_list_path(""), &rules, &err))
       << err;
   EXPECT_GT(rules.size(), 50u);
 }

@@ -222,6 +222,29 @@ TEST_F(ModulesTest, HostonlyFollowsDevicesAndTheRootFileSystem) {
   EXPECT_FALSE(m.count("fake_unused"));
 }
 
+TEST_F(ModulesTest, DefaultListComesFromTheProfilesButNotInHostonlyMode) {
+  TempDir profiles;
+  std::string err;
+  ASSERT_TRUE(mkdir_p(profiles.path() + "/default", &err));
+  ASSERT_TRUE(write_file(profiles.path() + "/default/kernel-modules.list",
+                         "# test list\nfake_unused\nnot_in_this_kernel\n",
+                         &err));
+  auto generic = context({"default"});
+  generic->config.profiles_dir = profiles.path();
+  add_kernel_modules(*generic, "/nonexistent");
+  auto g = by_name(*generic);
+  ASSERT_EQ(g.size(), 1u) << explain_modules(generic->modules);
+  EXPECT_EQ(g["fake_unused"].why, "default list rule 'fake_unused'");
+
+  auto host = context({"default"});
+  host->config.profiles_dir = profiles.path();
+  host->config.hostonly = true;
+  add_kernel_modules(*host, "/nonexistent");
+  auto h = by_name(*host);
+  EXPECT_FALSE(h.count("fake_unused")) << explain_modules(host->modules);
+  EXPECT_TRUE(h.count("fake_blk"));
+}
+
 TEST_F(ModulesTest, FirmwareKeepsWhatModulesNameAndDropsTheRest) {
   auto ctx = context({"fake_blk", "fake_net"});
   ctx->config.firmware_packages = {"firmware-fake"};
