@@ -5,6 +5,7 @@
 
 #include "config/config.h"
 #include "image/tree.h"
+#include "kernel/modules.h"
 #include "util/diag.h"
 #include "util/timer.h"
 
@@ -52,6 +53,7 @@ struct Context {
   std::shared_ptr<Archive> archive; // loaded once, reused by each resolve
   std::vector<PackageRef> packages;
   KernelInfo kernel;
+  std::vector<ModuleChoice> modules; // kernel modules in the image, --explain
   Tree tree;
 };
 

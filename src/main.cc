@@ -35,6 +35,7 @@ int main(int argc, char **argv) {
 
   register_qemu_command(app, ctx, &exit_code);
   register_resolve_command(app, ctx, &exit_code);
+  register_modules_command(app, ctx, &exit_code);
 
   try {
     app.parse(argc, argv);

@@ -16,5 +16,7 @@ void add_diff_command(CLI::App &app, Context &ctx, int *exit_code);
 void register_qemu_command(CLI::App &app, Context &ctx, int *exit_code);
 // initpack resolve: the package set, with --explain (cli/cmd_resolve.cc).
 void register_resolve_command(CLI::App &app, Context &ctx, int *exit_code);
+// initpack modules: the kernel-module pass alone (cli/cmd_modules.cc).
+void register_modules_command(CLI::App &app, Context &ctx, int *exit_code);
 
 } // namespace initpack

@@ -52,6 +52,10 @@ struct Config {
   std::vector<std::string> kernel_modules_exclude;
   std::vector<std::string> firmware_packages;
   bool hostonly = false;                  // KernelModulesIncludeHost=
+  // Where hostonly mode reads the machine's devices and mounts; tests point
+  // them at a recorded copy (only the files the reader opens are needed).
+  std::string sysfs_root = "/sys";
+  std::string proc_root = "/proc";
   bool hwdb = true;                       // Hwdb=
   std::vector<std::string> kernel_command_line;
 
