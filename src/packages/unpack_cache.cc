@@ -2,6 +2,7 @@
 
 #include "packages/deb.h"
 #include "util/fs.h"
+#include "util/hash.h"
 
 #include <unistd.h>
 #include <unordered_map>
@@ -69,28 +70,20 @@ bool store_blob(const PackageCache &cache, DebReader &reader, PackageFile *f,
   return true;
 }
 
-} // namespace
-
-bool store_unpacked(const PackageCache &cache, const PackageRef &pkg,
-                    Manifest *m, std::vector<std::string> *errors) {
-  size_t errors_before = errors->size();
+// Reads every member of data.tar into blobs and the manifest. A bad member
+// goes to *errors and reading goes on; a damaged archive or an I/O error
+// stops it with *err set.
+bool read_members(const PackageCache &cache, const PackageRef &pkg,
+                  DebReader &reader, Manifest *m,
+                  std::vector<std::string> *errors, std::string *err) {
   auto problem = [&](const std::string &what, const std::string &why) {
     errors->push_back(pkg.name + ": " + what + ": " + why);
   };
-  std::string deb =
-      pkg.deb_path.empty() ? cache.deb_path(pkg.sha256) : pkg.deb_path;
-  DebReader reader;
-  std::string err;
-  if (!reader.open(deb, &err)) {
-    errors->push_back(pkg.name + ": " + err);
-    return false;
-  }
-  *m = Manifest{pkg.name, pkg.version, pkg.sha256, {}};
   std::unordered_map<std::string, size_t> by_path; // for hardlinks
   std::vector<char> buf(256 * 1024);
   PackageFile f;
   std::string bad;
-  while (reader.next(&f, &bad, &err)) {
+  while (reader.next(&f, &bad, err)) {
     if (!bad.empty()) {
       problem(f.path, bad);
       continue;
@@ -105,30 +98,45 @@ bool store_unpacked(const PackageCache &cache, const PackageRef &pkg,
       f.size = m->files[it->second].size;
       f.sha256 = m->files[it->second].sha256;
     } else if (f.type == NodeType::File &&
-               !store_blob(cache, reader, &f, buf, &err)) {
-      problem(f.path, err);
-      continue;
+               !store_blob(cache, reader, &f, buf, err)) {
+      *err = f.path + ": " + *err;
+      return false;
     }
     by_path[f.path] = m->files.size();
     m->files.push_back(std::move(f));
   }
-  if (!err.empty()) {
-    errors->push_back(pkg.name + ": " + err);
-    return false;
-  }
-  std::string got;
-  if (!reader.finish(&got, &err)) {
-    errors->push_back(pkg.name + ": " + err);
-    return false;
-  }
-  if (got != pkg.sha256) {
+  return err->empty();
+}
+
+} // namespace
+
+bool store_unpacked(const PackageCache &cache, const PackageRef &pkg,
+                    Manifest *m, std::vector<std::string> *errors) {
+  size_t errors_before = errors->size();
+  std::string deb =
+      pkg.deb_path.empty() ? cache.deb_path(pkg.sha256) : pkg.deb_path;
+  *m = Manifest{pkg.name, pkg.version, pkg.sha256, {}};
+  DebReader reader;
+  std::string err, got;
+  bool read_ok = reader.open(deb, &err) &&
+                 read_members(cache, pkg, reader, m, errors, &err) &&
+                 reader.finish(&got, &err);
+  // A .deb that cannot be read may have been damaged since it was fetched:
+  // then that is the error to report.
+  std::string why;
+  if (!read_ok && !sha256_file(deb, &got, &why))
+    got.clear();
+  if (!got.empty() && got != pkg.sha256) {
     std::string msg = pkg.name + ": " + deb + ": SHA256 mismatch: expected " +
                       pkg.sha256 + ", got " + got;
-    // Damaged in the cache since it was fetched: drop it so the next run
-    // fetches it again.
+    // Drop a damaged cached copy so that the next run fetches it again.
     if (deb == cache.deb_path(pkg.sha256) && ::unlink(deb.c_str()) == 0)
       msg += " (removed from the cache; it will be fetched again)";
     errors->push_back(msg);
+    return false;
+  }
+  if (!read_ok) {
+    errors->push_back(pkg.name + ": " + err);
     return false;
   }
   if (errors->size() != errors_before)

@@ -12,6 +12,7 @@
 #include "packages/merge.h"
 #include "packages/unpack.h"
 #include "util/fs.h"
+#include "util/hash.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -143,26 +144,29 @@ void unpack_into(Context &ctx, const PackageRef &pkg, const std::string &deb,
                  const std::string &dir) {
   DirWriter writer(dir, pkg.name, geteuid() == 0);
   DebReader reader;
-  std::string err, bad;
+  std::string err, bad, got;
   std::vector<std::string> errors;
-  if (!reader.open(deb, &err) ||
-      !writer.add_merged_usr_links(ctx.config.architecture, &err))
-    Fatal(ctx) << pkg.name << ": " << err;
+  bool ok = reader.open(deb, &err) &&
+            writer.add_merged_usr_links(ctx.config.architecture, &err);
   PackageFile f;
-  while (reader.next(&f, &bad, &err)) {
+  while (ok && reader.next(&f, &bad, &err)) {
     if (!bad.empty())
       errors.push_back(pkg.name + ": " + f.path + ": " + bad);
     else if (!writer.write(reader, f, &errors, &err))
       break;
   }
-  std::string got;
-  if (!err.empty() || !writer.close(&err) || !reader.finish(&got, &err))
-    Fatal(ctx) << err;
-  if (got != pkg.sha256)
-    errors.push_back(pkg.name + ": " + deb + ": SHA256 mismatch: expected " +
-                     pkg.sha256 + ", got " + got);
+  ok = ok && err.empty() && writer.close(&err) && reader.finish(&got, &err);
+  // A .deb that cannot be read may be damaged: then say that.
+  std::string why;
+  if (!ok && !sha256_file(deb, &got, &why))
+    got.clear();
+  if (!got.empty() && got != pkg.sha256)
+    Fatal(ctx) << pkg.name << ": " << deb << ": SHA256 mismatch: expected "
+               << pkg.sha256 << ", got " << got;
   for (const std::string &e : errors)
     Error(ctx) << e;
+  if (!ok)
+    Fatal(ctx) << pkg.name << ": " << err;
   checkpoint(ctx);
 }
 
