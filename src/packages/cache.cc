@@ -23,7 +23,23 @@ bool PackageCache::prepare(std::string *err) const {
   for (const char *dir : {"debs", "files", "unpacked", "trees"})
     if (!mkdir_p(root_ + "/" + dir, err))
       return false;
+  remove_stale_temporaries();
   return true;
+}
+
+void PackageCache::remove_stale_temporaries() const {
+  // A build that crashed leaves its temporary blobs and directories; one
+  // that is running now may still be filling its own, so only old ones go.
+  time_t cutoff = time(nullptr) - 3600;
+  for (const std::string &dir : {files_dir(), trees_dir()}) {
+    for (const std::string &name : list_dir(dir)) {
+      std::string path = dir + "/" + name, err;
+      struct stat st;
+      if (name.rfind("tmp.", 0) == 0 && ::lstat(path.c_str(), &st) == 0 &&
+          st.st_mtime < cutoff)
+        remove_all(path, &err);
+    }
+  }
 }
 
 std::string PackageCache::deb_path(const std::string &deb_sha256) const {

@@ -39,7 +39,8 @@ class PackageCache {
 public:
   explicit PackageCache(std::string root) : root_(std::move(root)) {}
 
-  // Creates the directories above.
+  // Creates the directories above, and removes temporary files and
+  // directories more than an hour old (left by a crashed build).
   bool prepare(std::string *err) const;
 
   const std::string &root() const { return root_; }
@@ -61,6 +62,8 @@ public:
   static bool seal(const std::string &path, std::string *err);
 
 private:
+  void remove_stale_temporaries() const;
+
   std::string root_;
 };
 

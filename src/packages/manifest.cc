@@ -32,8 +32,9 @@ const char *type_name(const PackageFile &f) {
   return "file";
 }
 
-json file_to_json(const PackageFile &f) {
-  json j = {{"path", f.path}, {"type", type_name(f)}};
+// ordered_json keeps the keys in this order: path first reads best.
+nlohmann::ordered_json file_to_json(const PackageFile &f) {
+  nlohmann::ordered_json j = {{"path", f.path}, {"type", type_name(f)}};
   if (f.type != NodeType::Symlink)
     j["mode"] = fmt::format("{:04o}", f.mode);
   j["uid"] = f.uid;
@@ -100,10 +101,10 @@ bool file_from_json(const json &j, PackageFile *f, std::string *err) {
 } // namespace
 
 std::string manifest_to_json(const Manifest &m) {
-  json head = {{"format", kManifestFormat},
-               {"package", m.package},
-               {"version", m.version},
-               {"deb_sha256", m.deb_sha256}};
+  nlohmann::ordered_json head = {{"format", kManifestFormat},
+                                 {"package", m.package},
+                                 {"version", m.version},
+                                 {"deb_sha256", m.deb_sha256}};
   // One file per line: readable and diffable by hand.
   std::string out = head.dump();
   out.pop_back(); // the closing brace

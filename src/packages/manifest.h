@@ -2,15 +2,15 @@
 // everything a warm build needs to put the package into the image tree
 // without opening the .deb. JSON via nlohmann-json:
 //
-//   {"format": 1, "package": "kmod", "version": "30+20221128-1",
-//    "deb_sha256": "…",
-//    "files": [
-//      {"path": "usr/bin/kmod", "type": "file", "mode": "0755",
-//       "uid": 0, "gid": 0, "size": 170376, "sha256": "…"},
-//      {"path": "usr/sbin/lsmod", "type": "symlink", "target": "../bin/kmod",
-//       "uid": 0, "gid": 0},
-//      {"path": "usr/lib/b", "type": "hardlink", "link": "usr/lib/a", …},
-//      {"path": "usr/lib", "type": "dir", "mode": "0755", "uid": 0, "gid": 0}]}
+//   {"format":1,"package":"kmod","version":"30+20221128-1",
+//    "deb_sha256":"…","files":[
+//   {"path":"usr/bin/kmod","type":"file","mode":"0755","uid":0,"gid":0,
+//    "size":170376,"sha256":"…"},
+//   {"path":"usr/sbin/lsmod","type":"symlink","uid":0,"gid":0,
+//    "target":"../bin/kmod"},
+//   {"path":"usr/lib/b","type":"hardlink",…,"link":"usr/lib/a"},
+//   {"path":"usr/lib","type":"dir","mode":"0755","uid":0,"gid":0}
+//   ]}
 //
 // Paths are the package's own names, normalised (before the merged-/usr
 // links are applied: that depends on the tree they go into). Files are in
