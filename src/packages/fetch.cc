@@ -5,6 +5,7 @@
 #include "util/fs.h"
 
 #include <fmt/format.h>
+#include <map>
 #include <unistd.h>
 
 namespace initpack {
@@ -67,8 +68,16 @@ void fetch_packages(Context &ctx, std::vector<PackageRef> &pkgs) {
                << " not in the cache " << cache.root() << ":" << names;
   }
 
+  // One download per .deb, however many times the list names it.
   std::vector<DownloadRequest> reqs;
-  for (const PackageRef *p : missing) {
+  std::map<std::string, size_t> req_of_sha;
+  std::vector<size_t> req_of(missing.size());
+  for (size_t i = 0; i < missing.size(); i++) {
+    const PackageRef *p = missing[i];
+    auto [it, added] = req_of_sha.emplace(p->sha256, reqs.size());
+    req_of[i] = it->second;
+    if (!added)
+      continue;
     DownloadRequest r;
     r.url = p->url;
     r.dest = cache.deb_path(p->sha256);
@@ -84,21 +93,22 @@ void fetch_packages(Context &ctx, std::vector<PackageRef> &pkgs) {
   std::vector<DownloadResult> results = download_files(ctx.diag, reqs, opts);
 
   uint64_t bytes = 0;
+  for (const DownloadResult &r : results)
+    bytes += r.bytes;
+  for (size_t i = 0; i < reqs.size(); i++)
+    if (results[i].ok && !PackageCache::seal(reqs[i].dest, &err)) {
+      results[i].ok = false;
+      results[i].error = err;
+    }
   for (size_t i = 0; i < missing.size(); i++) {
-    bytes += results[i].bytes;
-    if (!results[i].ok) {
-      Error(ctx) << "cannot fetch " << label(*missing[i]) << ": "
-                 << results[i].error;
-      continue;
-    }
-    if (!PackageCache::seal(reqs[i].dest, &err)) {
-      Error(ctx) << err;
-      continue;
-    }
-    missing[i]->deb_path = reqs[i].dest;
+    const DownloadResult &r = results[req_of[i]];
+    if (r.ok)
+      missing[i]->deb_path = reqs[req_of[i]].dest;
+    else
+      Error(ctx) << "cannot fetch " << label(*missing[i]) << ": " << r.error;
   }
   checkpoint(ctx);
-  Log(ctx) << fmt::format("fetched {} packages, {:.1f} MB", missing.size(),
+  Log(ctx) << fmt::format("fetched {} packages, {:.1f} MB", reqs.size(),
                           bytes / 1e6);
 }
 

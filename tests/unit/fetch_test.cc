@@ -100,6 +100,16 @@ TEST_F(FetchTest, FetchesInParallelIntoTheCache) {
   EXPECT_EQ(ctx_->tree.find("usr/share/p5/data")->origin, "p5");
 }
 
+TEST_F(FetchTest, OneDebNamedTwiceIsFetchedOnce) {
+  std::vector<PackageRef> twice = {pkgs_[0], pkgs_[0]};
+  twice[1].name = "p0-again";
+  ASSERT_EQ(fetch(*ctx_, twice), "");
+  EXPECT_EQ(twice[0].deb_path, twice[1].deb_path);
+  EXPECT_EQ(test::read_all(twice[1].deb_path), served_[0]);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(requested_paths(1).size(), 1u);
+}
+
 TEST_F(FetchTest, TamperedDebIsRefused) {
   std::string served = srv_.path() + "/pool/p1_1.0_all.deb";
   test::flip_byte(served, 1000);
