@@ -77,9 +77,19 @@ void unpack_packages(Context &ctx, const std::vector<PackageRef> &pkgs) {
            std::tie(b->name, b->version, b->arch);
   });
 
+  // Largest first, so that no big package starts last and runs alone; the
+  // results keep their place in `order`.
+  std::vector<size_t> schedule(order.size());
+  for (size_t i = 0; i < schedule.size(); i++)
+    schedule[i] = i;
+  std::stable_sort(schedule.begin(), schedule.end(), [&](size_t a, size_t b) {
+    return order[a]->size > order[b]->size;
+  });
   std::vector<Prepared> prepared(order.size());
-  parallel_for(order.size(),
-               [&](size_t i) { prepare(cache, *order[i], &prepared[i]); });
+  parallel_for(order.size(), [&](size_t i) {
+    size_t k = schedule[i];
+    prepare(cache, *order[k], &prepared[k]);
+  });
   size_t from_deb = 0;
   for (const Prepared &p : prepared) {
     from_deb += p.from_deb;
