@@ -147,41 +147,49 @@ void TreeMerger::add_package(const Manifest &m,
       if (f.type != NodeType::Dir)
         continue; // the same thing is already there
     }
-    switch (f.type) {
-    case NodeType::Dir:
-      add_dir(dest, f, pkg);
-      break;
-    case NodeType::Symlink: {
-      Entry &e = tree_.add_symlink(dest, f.link, pkg);
-      e.inode->uid = f.uid;
-      e.inode->gid = f.gid;
-      break;
-    }
-    case NodeType::File:
-      if (f.hardlink) {
-        if (!tree_.add_hardlink(dest, placed[f.link], pkg, &why))
-          problem(f.path, why);
-        break;
-      }
-      [[fallthrough]];
-    default: {
-      auto inode = std::make_shared<Inode>();
-      inode->type = f.type;
-      inode->mode = f.mode;
-      inode->uid = f.uid;
-      inode->gid = f.gid;
-      inode->rdev_major = f.rdev_major;
-      inode->rdev_minor = f.rdev_minor;
-      if (f.type == NodeType::File)
-        inode->content =
-            Content::from_disk(cache_.blob_path(f.sha256), f.size, f.sha256);
-      if (const Entry *old = tree_.find(dest);
-          old && old->inode->type == NodeType::Dir)
-        tree_.remove(dest); // only possible within one package
-      tree_.add_node(dest, std::move(inode), pkg);
-    }
-    }
+    add_entry(dest, f, pkg, f.hardlink ? placed[f.link] : "", errors);
   }
+}
+
+void TreeMerger::add_entry(const std::string &dest, const PackageFile &f,
+                           const std::string &pkg,
+                           const std::string &hardlink_target,
+                           std::vector<std::string> *errors) {
+  std::string why;
+  switch (f.type) {
+  case NodeType::Dir:
+    add_dir(dest, f, pkg);
+    return;
+  case NodeType::Symlink: {
+    Entry &e = tree_.add_symlink(dest, f.link, pkg);
+    e.inode->uid = f.uid;
+    e.inode->gid = f.gid;
+    return;
+  }
+  case NodeType::File:
+    if (f.hardlink) {
+      if (!tree_.add_hardlink(dest, hardlink_target, pkg, &why))
+        errors->push_back(pkg + ": " + f.path + ": " + why);
+      return;
+    }
+    break;
+  default:
+    break;
+  }
+  auto inode = std::make_shared<Inode>();
+  inode->type = f.type;
+  inode->mode = f.mode;
+  inode->uid = f.uid;
+  inode->gid = f.gid;
+  inode->rdev_major = f.rdev_major;
+  inode->rdev_minor = f.rdev_minor;
+  if (f.type == NodeType::File)
+    inode->content =
+        Content::from_disk(cache_.blob_path(f.sha256), f.size, f.sha256);
+  if (const Entry *old = tree_.find(dest);
+      old && old->inode->type == NodeType::Dir)
+    tree_.remove(dest); // only possible within one package
+  tree_.add_node(dest, std::move(inode), pkg);
 }
 
 } // namespace initpack

@@ -54,6 +54,10 @@ private:
                     const Inode *hardlink_target) const;
   void add_dir(const std::string &dest, const PackageFile &f,
                const std::string &origin);
+  // Adds `f` at `dest`, which is free or held by the same package.
+  void add_entry(const std::string &dest, const PackageFile &f,
+                 const std::string &pkg, const std::string &hardlink_target,
+                 std::vector<std::string> *errors);
 
   Tree &tree_;
   const PackageCache &cache_;

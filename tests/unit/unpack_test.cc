@@ -269,7 +269,13 @@ ln -s tool usr/bin/legacy
 printf 'lib\n' > usr/lib/libalpha.so.1; chown 7:7 usr/lib/libalpha.so.1
 )"),
                          "beta", "2.0");
-  std::string out = unpack(ctx_, {b, a});
+  // zeta: its /bin/tool is alpha's /usr/bin/tool on a merged-/usr system.
+  PackageRef z = ref_for(make_deb(debs_.path(), "zeta", "1.0", R"(
+mkdir -p bin
+printf 'tool v3\n' > bin/tool; chmod 0755 bin/tool
+)"),
+                         "zeta");
+  std::string out = unpack(ctx_, {z, b, a});
   EXPECT_NE(out.find("beta: usr/bin/tool: also shipped by alpha, with "
                      "different content"),
             std::string::npos)
@@ -282,7 +288,11 @@ printf 'lib\n' > usr/lib/libalpha.so.1; chown 7:7 usr/lib/libalpha.so.1
                      "with different modes or owners (0644 0:0 and 0644 7:7)"),
             std::string::npos)
       << out;
-  EXPECT_NE(out.find("3 errors, stopping"), std::string::npos) << out;
+  EXPECT_NE(out.find("zeta: bin/tool (usr/bin/tool): also shipped by alpha, "
+                     "with different content"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("4 errors, stopping"), std::string::npos) << out;
 }
 
 TEST_F(UnpackTest, SharedDirectoriesAndIdenticalFilesAreFine) {
