@@ -29,6 +29,7 @@ int main(int argc, char **argv) {
                "Print each step and every external command run");
   app.add_flag("-q,--quiet", ctx.diag.quiet, "Print only errors");
   app.add_flag("--timings", ctx.show_timings, "Print the time of each pass");
+  register_build_command(app, ctx, &exit_code);
   register_summary_command(app, ctx, &exit_code);
   add_inspect_command(app, ctx, &exit_code);
   add_diff_command(app, ctx, &exit_code);

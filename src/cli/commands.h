@@ -19,4 +19,7 @@ void register_resolve_command(CLI::App &app, Context &ctx, int *exit_code);
 // initpack modules: the kernel-module pass alone (cli/cmd_modules.cc).
 void register_modules_command(CLI::App &app, Context &ctx, int *exit_code);
 
+// initpack build (cli/cmd_build.cc).
+void register_build_command(CLI::App &app, Context &ctx, int *exit_code);
+
 } // namespace initpack

@@ -52,7 +52,12 @@ static bool write_one(const Entry &e, const std::string &dst,
     }
     written[&ino] = dst;
     const Content &c = *ino.content;
-    if (!c.disk_path.empty() && ::link(c.disk_path.c_str(), dst.c_str()) == 0)
+    // Cache blobs are sealed read-only (packages/cache.h), so a hardlink
+    // would carry mode 0444: good for data the tools read, not for the
+    // programs they run, which are copied with their own mode.
+    bool executable = ino.mode & 0111;
+    if (!executable && !c.disk_path.empty() &&
+        ::link(c.disk_path.c_str(), dst.c_str()) == 0)
       return true;
     std::string data;
     if (!c.read(&data, err) || !write_file(dst, data, err, ino.mode & 07777))

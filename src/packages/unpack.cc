@@ -58,6 +58,11 @@ void prepare(const PackageCache &cache, const PackageRef &pkg, Prepared *p) {
 } // namespace
 
 void unpack_packages(Context &ctx, const std::vector<PackageRef> &pkgs) {
+  unpack_packages(ctx, pkgs, ctx.tree);
+}
+
+void unpack_packages(Context &ctx, const std::vector<PackageRef> &pkgs,
+                     Tree &tree) {
   Timer timer(ctx, "unpack packages");
   PackageCache cache(cache_root(ctx));
   std::string err;
@@ -100,7 +105,7 @@ void unpack_packages(Context &ctx, const std::vector<PackageRef> &pkgs) {
   }
   checkpoint(ctx);
 
-  TreeMerger merger(ctx.tree, cache);
+  TreeMerger merger(tree, cache);
   merger.add_merged_usr_links(ctx.config.architecture);
   std::vector<std::string> errors;
   for (const Prepared &p : prepared)
@@ -111,8 +116,8 @@ void unpack_packages(Context &ctx, const std::vector<PackageRef> &pkgs) {
   Log(ctx) << fmt::format(
       "unpacked {} packages ({} from .deb, {} from the cache): {} paths, "
       "{:.1f} MB",
-      pkgs.size(), from_deb, pkgs.size() - from_deb, ctx.tree.size(),
-      ctx.tree.content_bytes() / 1e6);
+      pkgs.size(), from_deb, pkgs.size() - from_deb, tree.size(),
+      tree.content_bytes() / 1e6);
 }
 
 } // namespace initpack

@@ -18,6 +18,10 @@ namespace initpack {
 // packages shipping one path differently are all reported, then the pass
 // stops.
 void unpack_packages(Context &ctx, const std::vector<PackageRef> &pkgs);
+// The same into another tree (packages that are not part of the image, such
+// as CPU microcode for the early cpio).
+void unpack_packages(Context &ctx, const std::vector<PackageRef> &pkgs,
+                     Tree &tree);
 
 // Unpacks one package into a real directory on disk (the kernel stage needs
 // the kernel package's modules as files for libkmod and depmod), with the

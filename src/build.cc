@@ -1,0 +1,143 @@
+// The driver of `initpack build`: a list of passes over one Context, each a
+// free function from its stage (mold-style). Reading this file top to
+// bottom tells what an initpack image is made of.
+#include "build.h"
+
+#include "context.h"
+#include "image/extras.h"
+#include "image/initrd_setup.h"
+#include "image/microcode.h"
+#include "image/sysusers.h"
+#include "image/units.h"
+#include "kernel/kernel.h"
+#include "kernel/modules.h"
+#include "output/output.h"
+#include "packages/fetch.h"
+#include "packages/resolver.h"
+#include "packages/unpack.h"
+#include "util/fs.h"
+
+#include <fmt/format.h>
+#include <iostream>
+#include <sys/stat.h>
+
+namespace initpack {
+
+// The kernel: installed under /lib/modules, or taken from a linux-image
+// package of the archive (so a machine with no kernel can build and boot).
+static void prepare_kernel(Context &ctx) {
+  Timer t(ctx, "kernel");
+  if (ctx.config.kernel_package.empty()) {
+    find_installed_kernel(ctx);
+    return;
+  }
+  std::vector<PackageRef> set =
+      resolve_packages(ctx, {ctx.config.kernel_package});
+  // linux-image-amd64 is a metapackage; the kernel is in its dependency
+  // linux-image-<version>. The rest of the set (initramfs-tools …) is for
+  // installed systems.
+  std::vector<PackageRef> images;
+  for (const PackageRef &p : set)
+    if (p.name.starts_with("linux-image-") ||
+        p.name == ctx.config.kernel_package)
+      images.push_back(p);
+  fetch_packages(ctx, images);
+  for (const PackageRef &p : images) {
+    std::string dir = unpack_to_directory(ctx, p);
+    if (!list_kernel_versions(dir + "/usr/lib/modules").empty()) {
+      use_unpacked_kernel(ctx, dir);
+      return;
+    }
+  }
+  Fatal(ctx) << "KernelPackage=" << ctx.config.kernel_package
+             << ": no package of its set ships /usr/lib/modules/VERSION";
+}
+
+// vmlinuz beside the initrd when the kernel came from a package, so that
+// `initpack qemu` (and a boot loader entry) finds the matching kernel.
+static void write_kernel_image(Context &ctx) {
+  if (ctx.config.kernel_package.empty() || ctx.kernel.image_path.empty())
+    return;
+  std::string dest = join_path(dirname(ctx.config.output), "vmlinuz");
+  std::string data, err;
+  if (!read_file(ctx.kernel.image_path, &data, &err) ||
+      !write_file(dest, data, &err))
+    Fatal(ctx) << "cannot write " << dest << ": " << err;
+}
+
+static void print_explanations(Context &ctx) {
+  std::cout << "Packages:\n";
+  for (const PackageRef &p : ctx.packages)
+    std::cout << fmt::format("  {:<32} {:<24} {}\n", p.name, p.version, p.why);
+  std::cout << "Kernel modules (" << ctx.kernel.version << "):\n"
+            << explain_modules(ctx.modules);
+}
+
+static void print_result(Context &ctx, double seconds) {
+  struct stat st;
+  uint64_t size = stat(ctx.config.output.c_str(), &st) == 0 ? st.st_size : 0;
+  if (ctx.diag.quiet)
+    return;
+  std::cerr << fmt::format(
+      "{}: {:.1f} MB ({}), {} packages, {} paths, {} modules for {}, "
+      "{:.1f} s\n",
+      ctx.config.output, size / 1e6, ctx.config.compression,
+      ctx.packages.size(), ctx.tree.size(), ctx.modules.size(),
+      ctx.kernel.version, seconds);
+}
+
+void build_image(Context &ctx) {
+  auto start = std::chrono::steady_clock::now();
+  if (ctx.config.format != "cpio")
+    Fatal(ctx) << "Format=" << ctx.config.format
+               << " is not supported yet; use Format=cpio";
+
+  // Which kernel the image is for.
+  prepare_kernel(ctx);
+
+  // The package set: the profiles' and the config's Packages=, plus the
+  // firmware packages the modules may need.
+  std::vector<std::string> wanted = ctx.config.packages;
+  wanted.insert(wanted.end(), ctx.config.firmware_packages.begin(),
+                ctx.config.firmware_packages.end());
+  ctx.packages = resolve_packages(ctx, wanted);
+
+  // Download and unpack them into the tree.
+  fetch_packages(ctx, ctx.packages);
+  unpack_packages(ctx, ctx.packages);
+
+  // Local files: profiles' trees and ExtraTrees=.
+  add_extra_trees(ctx);
+
+  // What maintainer scripts would have done, declaratively.
+  create_users(ctx);
+  apply_static_tmpfiles(ctx);
+  enable_units(ctx);
+  setup_initrd_basics(ctx);
+
+  // Kernel modules, their firmware and modules.*.
+  add_kernel_modules(ctx);
+
+  // Compiled databases, then pruning (RemoveFiles= drops hwdb sources), then
+  // the library cache of what is left.
+  if (ctx.config.hwdb)
+    build_hwdb(ctx);
+  remove_files(ctx);
+  run_ldconfig(ctx);
+
+  // Write the initrd (after the early microcode cpio, when asked).
+  EarlyCpio early;
+  if (ctx.config.microcode)
+    early = prepare_microcode(ctx);
+  write_initrd(ctx, ctx.tree, ctx.config.output,
+               ctx.config.microcode ? &early : nullptr);
+  write_kernel_image(ctx);
+
+  if (ctx.explain)
+    print_explanations(ctx);
+  print_result(ctx, std::chrono::duration<double>(
+                        std::chrono::steady_clock::now() - start)
+                        .count());
+}
+
+} // namespace initpack
