@@ -3,6 +3,7 @@
 #include "cli/commands.h"
 #include "config/load.h"
 #include "context.h"
+#include "packages/cache_lock.h"
 
 #include <memory>
 
@@ -29,6 +30,7 @@ void register_build_command(CLI::App &app, Context &ctx, int *exit_code) {
                 "Keep temporary directories (for debugging)");
   cmd->callback([&ctx, cli, exit_code] {
     load_config(ctx, *cli);
+    CacheLock lock(ctx);
     build_image(ctx);
     *exit_code = 0;
   });

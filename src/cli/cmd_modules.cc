@@ -21,7 +21,6 @@ namespace {
 struct ModulesOptions {
   CliConfig cli;
   std::string modules_root = "/lib/modules";
-  std::string sysfs_root = "/sys", proc_root = "/proc";
   std::string unpacked_kernel;
   std::string host_firmware_dir = "/lib/firmware";
   std::string dest;
@@ -81,14 +80,6 @@ void register_modules_command(CLI::App &app, Context &ctx, int *exit_code) {
                   "A linux-image package unpacked in DIR (depmod runs there "
                   "when needed), instead of an installed kernel")
       ->group(group);
-  cmd->add_option("--sysfs-root", opts->sysfs_root,
-                  "sysfs to read in hostonly mode (a recording works)")
-      ->capture_default_str()
-      ->group(group);
-  cmd->add_option("--proc-root", opts->proc_root,
-                  "procfs to read in hostonly mode (a recording works)")
-      ->capture_default_str()
-      ->group(group);
   cmd->add_option("--host-firmware-dir", opts->host_firmware_dir,
                   "Firmware of this machine, used in hostonly mode")
       ->capture_default_str()
@@ -100,8 +91,6 @@ void register_modules_command(CLI::App &app, Context &ctx, int *exit_code) {
       ->group(group);
   cmd->callback([&ctx, opts, exit_code] {
     load_config(ctx, opts->cli);
-    ctx.config.sysfs_root = opts->sysfs_root;
-    ctx.config.proc_root = opts->proc_root;
     if (!opts->unpacked_kernel.empty())
       use_unpacked_kernel(ctx, opts->unpacked_kernel);
     else if (!ctx.config.kernel_package.empty())

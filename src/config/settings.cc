@@ -242,6 +242,23 @@ const std::vector<Setting> &settings() {
        .help = "Include the kernel modules this machine's devices and root "
                "file system use (hostonly)."},
       {.section = "Content",
+       .key = "HostSysfs",
+       .flags = "--sysfs-root",
+       .type = Path,
+       .member = &Config::sysfs_root,
+       .metavar = "DIR",
+       .help = "Where hostonly mode reads the machine's sysfs: /sys, or a "
+               "recording of another machine's (its devices/**/modalias, "
+               "driver links, dev/block and class/block)."},
+      {.section = "Content",
+       .key = "HostProc",
+       .flags = "--proc-root",
+       .type = Path,
+       .member = &Config::proc_root,
+       .metavar = "DIR",
+       .help = "Where hostonly mode reads modules and self/mountinfo: /proc, "
+               "or a recording."},
+      {.section = "Content",
        .key = "FirmwarePackages",
        .flags = "--firmware-package",
        .type = List,
