@@ -3,6 +3,7 @@
 #include "cli/commands.h"
 #include "config/load.h"
 #include "context.h"
+#include "packages/cache_lock.h"
 #include "packages/resolver.h"
 
 #include <fmt/format.h>
@@ -85,6 +86,7 @@ void register_resolve_command(CLI::App &app, Context &ctx, int *exit_code) {
   add_config_options(*cmd, opts->cli);
   cmd->callback([&ctx, opts, exit_code] {
     load_config(ctx, opts->cli);
+    CacheLock lock(ctx);
     const std::vector<std::string> &wanted =
         opts->packages.empty() ? ctx.config.packages : opts->packages;
     if (wanted.empty())
