@@ -9,7 +9,6 @@ need qemu-system-x86_64
 make_busybox_initrd "$T/initrd.img" virtio_pci virtio_blk crc32c_generic ext4
 make_test_root "$T/root"
 echo 'echo "root-hook: cmdline=$(cat /proc/cmdline)"' >"$T/root/etc/initpack-test.d/10-cmdline.sh"
-echo 'echo "root-hook: $(grep " / " /proc/mounts)"' >"$T/root/etc/initpack-test.d/20-mounts.sh"
 uuid=$(make_root_image "$T/root.img" -L testroot)
 [ -n "$uuid" ] || fail "make_root_image printed no UUID"
 sum_before=$(sha256sum <"$T/root.img")

@@ -67,7 +67,7 @@ diff -r "$T/img" "$T/img2" >/dev/null || fail "two runs differ"
 # A rule that names no module is an error naming the setting.
 expect_fail "$INITPACK" modules --unpacked-kernel "$root" \
   --module-include virtio_blk --module-include no_such_module
-expect_in "$T/err" "KernelModulesInclude=no_such_module: no such kernel module in $root/lib/modules/$kver"
+expect_in "$T/err" "KernelModulesInclude=no_such_module: no such kernel module in $root/usr/lib/modules/$kver"
 
 # Hostonly on a recorded machine whose / is ext4 on a disk with no module
 # driver: ext4 and its dependencies only, not the generic list.

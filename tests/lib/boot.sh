@@ -18,95 +18,39 @@
 # rd.timeout= are unknown to it.
 ROOT_WAIT_10S="rootflags=x-systemd.device-timeout=10"
 
-BOOT_CACHE="$INITPACK_BUILD_DIR/test-cache"
 TEST_ROOT_MARKER=INITPACK-ROOT-REACHED
 # Generous: a TCG boot on a loaded 2-core machine can take several times
 # its quiet-machine time. Tests pass --timeout to bound failure cases.
 : "${BOOT_TIMEOUT:=300}"
 
-# Runs "$@" holding the cache lock: boot tests run in parallel under ctest
-# and must not fill the cache twice at once.
-_with_cache_lock() {
-  mkdir -p "$BOOT_CACHE"
-  (
-    flock 9
-    "$@"
-  ) 9>"$BOOT_CACHE/.lock"
-}
+. "$TESTS_LIB/debian.sh"
 
-# The Debian kernel package (.deb) behind the test kernel: the file named
-# by $INITPACK_TEST_KERNEL_DEB, else the one cached by an earlier run, else
-# linux-image-amd64's kernel downloaded with apt-get.
-test_kernel_deb() {
-  if [ -n "${INITPACK_TEST_KERNEL_DEB:-}" ]; then
-    [ -f "$INITPACK_TEST_KERNEL_DEB" ] || fail "INITPACK_TEST_KERNEL_DEB=$INITPACK_TEST_KERNEL_DEB: no such file"
-    echo "$INITPACK_TEST_KERNEL_DEB"
-    return
-  fi
-  _with_cache_lock _download_kernel_deb >&2 || exit
-  ls "$BOOT_CACHE"/deb/linux-image-*.deb | tail -n 1
-}
-_download_kernel_deb() {
-  compgen -G "$BOOT_CACHE/deb/linux-image-*.deb" >/dev/null && return 0
-  need apt-get apt-cache
-  local pkg
-  pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
-    awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { print $2; exit }')
-  [ -n "$pkg" ] || skip "linux-image-amd64 is not in the apt lists (run apt-get update)"
-  rm -rf "$BOOT_CACHE/deb.tmp" && mkdir -p "$BOOT_CACHE/deb.tmp"
-  if ! (cd "$BOOT_CACHE/deb.tmp" && apt-get download "$pkg") >"$BOOT_CACHE/download.log" 2>&1; then
-    skip "cannot download $pkg (archive unreachable?): $(tail -n 1 "$BOOT_CACHE/download.log")"
-  fi
-  mv "$BOOT_CACHE/deb.tmp" "$BOOT_CACHE/deb"
-}
-
-# The cache directory for the test kernel package: boot/vmlinuz-* and the
-# package's file list (files.txt), extracted once.
-_kernel_dir() {
-  local deb dir
-  deb=$(test_kernel_deb) || exit
-  dir="$BOOT_CACHE/$(basename "$deb" .deb)"
-  _with_cache_lock _unpack_kernel "$deb" "$dir" >&2 || exit
-  echo "$dir"
-}
-_unpack_kernel() {
-  local deb=$1 dir=$2
-  [ -e "$dir/files.txt" ] && return 0
-  need dpkg-deb
-  rm -rf "$dir" && mkdir -p "$dir"
-  dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dir" --wildcards './boot/vmlinuz-*'
-  dpkg-deb --fsys-tarfile "$deb" | tar -t >"$dir/files.txt.tmp"
-  mv "$dir/files.txt.tmp" "$dir/files.txt"
-}
-
-# The kernel every boot test boots: $INITPACK_TEST_KERNEL, else vmlinuz from
-# the cached kernel package. (One place to change when `initpack build
-# --kernel-package` provides it.)
+# The kernel every boot test boots: $INITPACK_TEST_KERNEL, else the
+# archive's kernel that `initpack build --kernel-package` wrote beside the
+# shared default initrd (tests/lib/debian.sh).
 test_kernel() {
   if [ -n "${INITPACK_TEST_KERNEL:-}" ]; then
     echo "$INITPACK_TEST_KERNEL"
     return
   fi
-  local dir
-  dir=$(_kernel_dir) || exit
-  ls "$dir"/boot/vmlinuz-* | head -n 1
+  debian_fixture >&2 || exit
+  echo "$DEBIAN_VMLINUZ"
 }
 
 # test_kernel_modules NAME…: the .ko files of the named modules and of
-# everything they depend on (modinfo's depends=), in an order insmod can
-# load them (dependencies first), extracted from the test kernel package.
-# Soft dependencies are not followed: name them (e.g. crc32c_generic).
+# everything they depend on, in an order insmod can load them
+# (dependencies first), from the kernel package initpack unpacked.
 test_kernel_modules() {
-  local dir deb kver
-  dir=$(_kernel_dir) || exit
-  deb=$(test_kernel_deb) || exit
-  if [ -n "${INITPACK_TEST_KERNEL:-}" ]; then
-    kver=$(grep -m 1 -o '^\./lib/modules/[^/]*/' "$dir/files.txt" | cut -d/ -f4)
-    [ "$(kernel_image_version "$INITPACK_TEST_KERNEL")" = "$kver" ] ||
-      skip "INITPACK_TEST_KERNEL is not $kver, the kernel whose modules $deb has"
+  debian_fixture >&2 || exit
+  if [ -n "${INITPACK_TEST_KERNEL:-}" ] &&
+    [ "$(kernel_image_version "$INITPACK_TEST_KERNEL")" != "$KERNEL_VERSION" ]; then
+    skip "INITPACK_TEST_KERNEL is not $KERNEL_VERSION, the kernel whose modules the cache has"
   fi
-  _with_cache_lock _extract_modules "$deb" "$dir" "$@" >&2 || exit
-  _module_order "$dir" "$@"
+  local name
+  for name in "$@"; do
+    modprobe -d "$KERNEL_ROOT" -S "$KERNEL_VERSION" --show-depends "$name" ||
+      fail "kernel module $name is not in $KERNEL_VERSION"
+  done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }'
 }
 # The release (uname -r) of an x86 bzImage, from its setup header: the
 # 16-bit kernel_version field at 0x20e points to the version string, 0x200
@@ -116,55 +60,6 @@ kernel_image_version() {
   off=$(od -An -tu2 -j 526 -N 2 "$1" | tr -d ' ')
   dd if="$1" bs=1 skip=$((off + 512)) count=64 2>/dev/null | tr '\0' '\n' |
     head -n 1 | cut -d' ' -f1
-}
-# A module's path inside the package ('-' and '_' are the same in names).
-_module_path() {
-  local pattern=${2//[-_]/[-_]}
-  grep -m 1 -E "/${pattern}\.ko$" "$1/files.txt" | sed 's|^\./||'
-}
-# Extracts the named modules and their dependencies, one tar pass per
-# level of the dependency tree.
-_extract_modules() {
-  local deb=$1 dir=$2
-  shift 2
-  local -a todo=("$@")
-  local -A missing
-  local name path deps
-  while [ ${#todo[@]} -gt 0 ]; do
-    missing=()
-    for name in "${todo[@]}"; do
-      path=$(_module_path "$dir" "$name")
-      [ -n "$path" ] || fail "kernel module $name is not in $(basename "$dir")"
-      [ -f "$dir/$path" ] || missing["./$path"]=1
-    done
-    if [ ${#missing[@]} -gt 0 ]; then
-      dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dir" "${!missing[@]}" ||
-        fail "cannot extract ${!missing[*]} from $deb"
-    fi
-    local -a next=()
-    for name in "${todo[@]}"; do
-      deps=$(modinfo -F depends "$dir/$(_module_path "$dir" "$name")")
-      for name in ${deps//,/ }; do
-        [ -f "$dir/$(_module_path "$dir" "$name")" ] || next+=("$name")
-      done
-    done
-    todo=("${next[@]}")
-  done
-}
-_module_order() {
-  local dir=$1
-  shift
-  local -A seen=()
-  _visit() {
-    local name=${1//-/_} path dep
-    [ -n "${seen[$name]:-}" ] && return 0
-    seen[$name]=1
-    path="$dir/$(_module_path "$dir" "$1")"
-    for dep in $(modinfo -F depends "$path" | tr , ' '); do _visit "$dep"; done
-    echo "$path"
-  }
-  local m
-  for m in "$@"; do _visit "$m"; done
 }
 
 # make_test_root DIR: a tiny root file system: static busybox with its
@@ -195,6 +90,8 @@ sync
 poweroff -f
 INIT
   chmod 755 "$dir/sbin/init"
+  # Which device and file system became the root, for the tests to check.
+  echo 'echo "root-hook: $(grep " / " /proc/mounts)"' >"$dir/etc/initpack-test.d/10-root-mount.sh"
 }
 # True when FILE has no ELF interpreter (PT_INTERP), i.e. is static.
 file_is_static() {
@@ -283,4 +180,33 @@ make_busybox_initrd() {
   fi
   # /dev/console comes from the kernel's built-in initramfs.
   (cd "$dir" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$out"
+}
+
+# boot_systemd_initrd INITRD ROOT-ARG [qemu args…]: boots INITRD (with the
+# vmlinuz beside it) and the test root image, and checks that it was the
+# initrd's systemd that mounted the root named by ROOT-ARG and switched to
+# it (systemd's messages show the initrd's units at work; the test root's
+# hook prints its mount of /, "root-hook: /dev/vda / ext4 …", to check).
+boot_systemd_initrd() {
+  local initrd=$1 rootarg=$2
+  shift 2
+  [ -f "$T/root.img" ] || fail "make a root image first (make_root_image \$T/root.img)"
+  boot_expect_root --kernel "$(dirname "$initrd")/vmlinuz" --initrd "$initrd" \
+    --drive "$T/root.img,snapshot" --append "$rootarg rw" "$@"
+  boot_text >/dev/null
+  expect_in "$BOOT_LOG" "systemd[1]: Running in initrd."
+  # Status lines name units by description (long unit names are
+  # ellipsised on an 80-column console).
+  grep -q "Reached target .* - Initrd Root File System\." "$BOOT_TEXT" ||
+    fail "systemd in the initrd never reached initrd-root-fs.target"
+  grep -q "Starting .* - Switch Root\.\.\." "$BOOT_TEXT" ||
+    fail "systemd in the initrd never started the switch to the root"
+}
+
+# boot_text: the last boot's console log without colour codes and \r, in
+# $BOOT_TEXT; prints its path.
+boot_text() {
+  BOOT_TEXT="$BOOT_LOG.txt"
+  sed -e 's/\x1b\[[0-9;]*[A-Za-z]//g' -e 's/\r$//' "$BOOT_LOG" >"$BOOT_TEXT"
+  echo "$BOOT_TEXT"
 }
