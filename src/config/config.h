@@ -56,7 +56,10 @@ struct Config {
   // them at a recorded copy (only the files the reader opens are needed).
   std::string sysfs_root = "/sys";
   std::string proc_root = "/proc";
-  bool hwdb = true;                       // Hwdb=
+  // Off by default, as dracut does: nothing on the way to the root needs
+  // it (keymaps, sensors, mice), and it costs 2.3 MB zstd and 0.13 s of
+  // boot (measured, TCG -icount).
+  bool hwdb = false;                      // Hwdb=
   std::vector<std::string> kernel_command_line;
 
   // [Kernel]

@@ -273,7 +273,9 @@ const std::vector<Setting> &settings() {
        .type = Bool,
        .member = &Config::hwdb,
        .metavar = "BOOL",
-       .help = "Build the udev hardware database (hwdb.bin) into the image."},
+       .help = "Build the udev hardware database (hwdb.bin) into the image: "
+               "keymaps, input devices, sensors. Nothing on the way to the "
+               "root needs it; it adds about 2.3 MB (zstd)."},
       {.section = "Content",
        .key = "KernelCommandLine",
        .flags = "--kernel-command-line",

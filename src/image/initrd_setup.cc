@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 namespace initpack {
 
@@ -137,7 +138,7 @@ static void derive_file(
     const std::function<std::vector<std::string>(const std::string &root)>
         &tool) {
   Sha256 h;
-  h.update(kind + "-v1\n");
+  h.update(kind + "-v2\n");
   tree_digest(ctx, want, &h);
   std::string key = h.hex();
   std::string cache_dir = cache_root(ctx) + "/derived";
@@ -200,34 +201,33 @@ void build_hwdb(Context &ctx) {
   }
   struct utsname u;
   uname(&u);
-  std::string loader;
   if (std::string(u.machine) != "x86_64" ||
-      ctx.config.architecture != "amd64" ||
-      !ctx.tree.resolve("lib64/ld-linux-x86-64.so.2", true, &loader, &err)) {
-    Warn(ctx) << "hwdb: cannot run the image's systemd-hwdb on this machine; "
-                 "the image has no hwdb.bin";
+      ctx.config.architecture != "amd64") {
+    Warn(ctx) << "Hwdb=yes: cannot run the image's systemd-hwdb on this "
+                 "machine; the image has no hwdb.bin";
     return;
   }
-  // The image's own systemd-hwdb, through the image's own dynamic loader:
-  // the host may have no systemd, or another version writing another format.
+  // The image's own systemd-hwdb (the host may have no systemd, or another
+  // version with another format), chrooted into just its inputs: hwdb.bin
+  // records the path of each source file, and only a chroot makes that
+  // /usr/lib/udev/hwdb.d/… instead of the temporary directory's name, so
+  // the output is the same on every machine. Without root, a user
+  // namespace grants the chroot.
   auto want = [](const std::string &p) {
     return is_library_path(p) || p.starts_with("usr/lib/udev/hwdb.d") ||
            p.starts_with("etc/udev/hwdb.d") || p == "usr/bin/systemd-hwdb" ||
-           p == "usr/bin" || p == "usr/lib/udev";
+           p == "bin" || p == "usr/bin";
   };
-  derive_file(ctx, "hwdb", want, "usr/lib/udev/hwdb.bin",
-              [&](const std::string &root) {
-                std::string libs = root + "/usr/lib/x86_64-linux-gnu:" + root +
-                                   "/usr/lib/x86_64-linux-gnu/systemd";
-                return std::vector<std::string>{root + "/" + loader,
-                                                "--library-path",
-                                                libs,
-                                                root + "/" + tool,
-                                                "--root",
-                                                root,
-                                                "update",
-                                                "--usr"};
-              });
+  derive_file(
+      ctx, "hwdb", want, "usr/lib/udev/hwdb.bin", [&](const std::string &root) {
+        std::vector<std::string> argv;
+        if (geteuid() != 0)
+          argv = {"unshare", "--user", "--map-root-user", "--"};
+        for (const char *a : {"chroot", root.c_str(), "/usr/bin/systemd-hwdb",
+                              "update", "--usr"})
+          argv.push_back(a);
+        return argv;
+      });
 }
 
 } // namespace initpack

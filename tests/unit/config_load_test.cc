@@ -11,7 +11,7 @@ TEST_F(ConfigWorld, NoFilesGivesTheDefaults) {
   Config c = load_ok();
   EXPECT_EQ(c.format, "cpio");
   EXPECT_EQ(c.compression, "zstd");
-  EXPECT_TRUE(c.hwdb);
+  EXPECT_FALSE(c.hwdb); // dracut-like default
   EXPECT_EQ(c.origins["Format"], Strings{"default"});
   EXPECT_EQ(c.config_files.size(), 1u); // the default profile only
 }
@@ -198,7 +198,7 @@ TEST_F(ConfigWorld, CommandLineOptionsFromTheTable) {
                                    "--package",
                                    "b,c",
                                    "--hostonly",
-                                   "--no-hwdb",
+                                   "--hwdb",
                                    "-C",
                                    root + "/cdir",
                                    "--compression=no",
@@ -217,7 +217,7 @@ TEST_F(ConfigWorld, CommandLineOptionsFromTheTable) {
   EXPECT_EQ(errors, Strings{});
   EXPECT_EQ(c.packages, (Strings{"a", "b", "c"}));
   EXPECT_TRUE(c.hostonly);
-  EXPECT_FALSE(c.hwdb);
+  EXPECT_TRUE(c.hwdb);
   EXPECT_FALSE(c.offline); // --online came last
   EXPECT_EQ(c.format, "uki");
   EXPECT_EQ(c.compression, "none");
