@@ -88,9 +88,7 @@ static void print_result(Context &ctx, double seconds) {
 
 void build_image(Context &ctx) {
   auto start = std::chrono::steady_clock::now();
-  if (ctx.config.format != "cpio")
-    Fatal(ctx) << "Format=" << ctx.config.format
-               << " is not supported yet; use Format=cpio";
+  check_image_format(ctx);
 
   // Which kernel the image is for.
   prepare_kernel(ctx);
@@ -125,12 +123,11 @@ void build_image(Context &ctx) {
   remove_files(ctx);
   run_ldconfig(ctx);
 
-  // Write the initrd (after the early microcode cpio, when asked).
+  // Write the image (after the early microcode cpio, when asked).
   EarlyCpio early;
   if (ctx.config.microcode)
     early = prepare_microcode(ctx);
-  write_initrd(ctx, ctx.tree, ctx.config.output,
-               ctx.config.microcode ? &early : nullptr);
+  write_image(ctx, ctx.config.microcode ? &early : nullptr);
   write_kernel_image(ctx);
 
   if (ctx.explain)

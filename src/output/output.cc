@@ -74,4 +74,15 @@ void write_initrd(Context &ctx, const Tree &tree, const std::string &path,
            << " bytes of file data, " << compression_name(compression) << ")";
 }
 
+void check_image_format(Context &ctx) {
+  if (ctx.config.format != "cpio")
+    Fatal(ctx) << "Format=" << ctx.config.format
+               << " is not supported yet; use Format=cpio";
+}
+
+void write_image(Context &ctx, const EarlyCpio *early) {
+  check_image_format(ctx);
+  write_initrd(ctx, ctx.tree, ctx.config.output, early);
+}
+
 } // namespace initpack

@@ -25,6 +25,12 @@ struct EarlyCpio {
 void write_initrd(Context &ctx, const Tree &tree, const std::string &path,
                   const EarlyCpio *early = nullptr);
 
+// Writes ctx.tree as ctx.config.format (cpio; more formats to come) to
+// ctx.config.output. The one place a new output format is added.
+void write_image(Context &ctx, const EarlyCpio *early);
+// Fatal, before any work, when write_image cannot write ctx.config.format.
+void check_image_format(Context &ctx);
+
 // The mtime for every member: config, then $SOURCE_DATE_EPOCH, then 0.
 // Fails on values a cpio header cannot hold or a malformed variable.
 bool source_date_epoch(const Context &ctx, uint32_t *out, std::string *err);
