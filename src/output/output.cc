@@ -78,6 +78,14 @@ void check_image_format(Context &ctx) {
   if (ctx.config.format != "cpio")
     Fatal(ctx) << "Format=" << ctx.config.format
                << " is not supported yet; use Format=cpio";
+  // Found now rather than after a minute of downloads.
+  std::string dir = dirname(ctx.config.output);
+  if (!is_directory(dir))
+    Fatal(ctx) << "Output=" << ctx.config.output << ": directory " << dir
+               << " does not exist";
+  if (access(dir.c_str(), W_OK) != 0)
+    Fatal(ctx) << "Output=" << ctx.config.output << ": cannot write to "
+               << dir << ": " << errno_string();
 }
 
 void write_image(Context &ctx, const EarlyCpio *early) {

@@ -18,3 +18,7 @@ expect_fail "$INITPACK" build --cache-dir "$INITPACK_TEST_CACHE" \
 expect_in "$T/err" "KernelModulesInclude=no_such_module_x: no such kernel module"
 [ "$(sha256sum <"$T/dest/initrd.img")" = "$before" ] || fail "the existing initrd changed"
 [ "$(ls -A "$T/dest")" = "initrd.img" ] || fail "left behind: $(ls -A "$T/dest")"
+# An output directory that does not exist is an error before any work.
+expect_fail "$INITPACK" build --cache-dir "$T/unused-cache" -o "$T/no/such/dir/initrd.img"
+expect_in "$T/err" "Output=$T/no/such/dir/initrd.img: directory $T/no/such/dir does not exist"
+[ ! -e "$T/unused-cache/debs" ] || fail "work started before the output was checked"
