@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""Turns the measurements of bench/run.sh into its markdown report.
+
+Reads WORK/builds.tsv, WORK/boots.tsv, WORK/meta.tsv and
+WORK/profile-<id>.txt (initpack --timings under /usr/bin/time -v) and
+prints the table, the targets of issue #3 (met or missed: a benchmark
+never fails on them) and where initpack's warm build spends its time.
+"""
+
+import re
+import statistics
+import sys
+from pathlib import Path
+
+GENERATORS = {
+    "initpack-generic": "initpack generic (warm cache)",
+    "initpack-hostonly": "initpack hostonly (recorded test VM)",
+    "dracut-generic": "dracut --no-hostonly --zstd",
+    "dracut-hostonly": "dracut --hostonly --zstd",
+    "mkinitramfs-most": "mkinitramfs MODULES=most",
+    "mkinitramfs-dep": "mkinitramfs MODULES=dep",
+}
+# dracut's and initramfs-tools' host modes can only describe the machine
+# they run on: this build host, not the test VM.
+DESCRIBES_BUILD_HOST = {"dracut-hostonly", "mkinitramfs-dep"}
+BASELINE = "dracut-generic"
+# A line of `initpack --timings`: "   0.809s      depmod".
+TIMING_LINE = re.compile(r"^ *[0-9]+\.[0-9]+s  ")
+
+
+def read_tsv(path, fields):
+    rows = []
+    if not path.exists():
+        return rows
+    for line in path.read_text().splitlines():
+        values = line.split("\t")
+        rows.append(dict(zip(fields, values + [""] * (len(fields) - len(values)))))
+    return rows
+
+
+def number(text):
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+class Generator:
+    """The medians of one generator's builds and boots."""
+
+    def __init__(self, gid, builds, boots):
+        self.id = gid
+        ok = [b for b in builds if b["rc"] == "0"]
+        self.runs, self.failed = len(builds), len(builds) - len(ok)
+        self.wall = median(number(b["wall"]) for b in ok)
+        self.cpu = median(number(b["user"]) + number(b["sys"]) for b in ok)
+        self.rss_mb = median(number(b["rss_kb"]) / 1024 for b in ok)
+        self.size = median(number(b["size"]) for b in ok)
+        self.distinct = len({b["sha256"] for b in ok})
+        reached = [b for b in boots if b["verdict"] == "root"]
+        self.uptime = median(number(b["uptime"]) for b in reached)
+        self.host_s = median(number(b["host_s"]) for b in reached)
+        self.boot_failures = [b for b in boots if b["verdict"] != "root"]
+        self.boots = len(boots)
+
+    def reproducible(self):
+        ok = self.runs - self.failed
+        if ok < 2:
+            return "n/a (1 run)" if ok else "-"
+        return f"yes ({ok} identical)" if self.distinct == 1 else f"no ({self.distinct} differ)"
+
+    def boot_text(self):
+        if self.uptime is not None:
+            return f"{self.uptime:.2f} s", f"{self.host_s:.0f} s"
+        if not self.boots:
+            return "not booted", "-"
+        why = self.boot_failures[0]["verdict"]
+        if self.id in DESCRIBES_BUILD_HOST:
+            return f"does not boot ({why}): describes the build host", "-"
+        return f"does not boot ({why})", "-"
+
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def fmt(value, pattern, missing="-"):
+    return missing if value is None else pattern.format(value)
+
+
+def ratio(mine, base, invert=False):
+    if mine is None or base is None or mine == 0 or base == 0:
+        return "-"
+    return f"{base / mine:.1f}×" if invert else f"{mine / base:.2f}"
+
+
+def table(gens, base):
+    out = [
+        "| generator | build (median) | CPU s | peak RSS | size | same bytes each run "
+        "| guest uptime at root (icount) | host s to root "
+        "| build speed-up vs dracut | size vs dracut | uptime vs dracut |",
+        "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for g in gens:
+        uptime, host = g.boot_text()
+        failed = f" ({g.failed} of {g.runs} failed)" if g.failed else ""
+        out.append(
+            f"| {GENERATORS[g.id]} | {fmt(g.wall, '{:.2f} s', 'failed')}{failed} "
+            f"| {fmt(g.cpu, '{:.2f}')} | {fmt(g.rss_mb, '{:.0f} MB')} "
+            f"| {fmt(g.size and g.size / 1e6, '{:.1f} MB')} | {g.reproducible()} "
+            f"| {uptime} | {host} "
+            f"| {ratio(g.wall, base and base.wall, invert=True)} "
+            f"| {ratio(g.size, base and base.size)} | {ratio(g.uptime, base and base.uptime)} |"
+        )
+    return out
+
+
+def target(name, ok, detail):
+    verdict = "not measured" if ok is None else ("MET" if ok else "MISSED")
+    return f"- {verdict}: {name} — {detail}"
+
+
+def targets(by_id):
+    def get(gid, attr):
+        g = by_id.get(gid)
+        return getattr(g, attr) if g else None
+
+    lines = []
+    ig, dg = get("initpack-generic", "wall"), get(BASELINE, "wall")
+    cpu_ig, cpu_dg = get("initpack-generic", "cpu"), get(BASELINE, "cpu")
+    speed = dg / ig if ig and dg else None
+    cpu_speed = f", {cpu_dg / cpu_ig:.1f}× in CPU seconds" if cpu_ig and cpu_dg else ""
+    lines.append(target("warm generic build at least 15× faster than dracut's generic",
+                        None if speed is None else speed >= 15,
+                        f"{speed:.1f}× in wall time{cpu_speed}" if speed else "missing a build"))
+    for mine, theirs, what in [("initpack-generic", BASELINE, "generic"),
+                               ("initpack-hostonly", "dracut-hostonly", "hostonly")]:
+        a, b = get(mine, "size"), get(theirs, "size")
+        lines.append(target(f"{what} image no larger than dracut's {what}",
+                            None if a is None or b is None else a <= b,
+                            f"{a / 1e6:.1f} MB vs {b / 1e6:.1f} MB" if a and b else "missing a build"))
+    a, b = get("initpack-generic", "uptime"), get(BASELINE, "uptime")
+    lines.append(target("time to the root no worse than dracut's (generic images, guest uptime)",
+                        None if a is None or b is None else a <= b,
+                        f"{a:.2f} s vs {b:.2f} s" if a and b else "missing a boot"))
+    return lines
+
+
+def profile(work, gid):
+    """initpack's --timings table and /usr/bin/time -v's peak RSS."""
+    path = work / f"profile-{gid}.txt"
+    if not path.exists():
+        return []
+    timings, rss = [], None
+    for line in path.read_text().splitlines():
+        if TIMING_LINE.match(line):
+            timings.append(line.rstrip())
+        elif "Maximum resident set size" in line:
+            rss = int(line.split(":")[1]) / 1024
+    out = [f"### {GENERATORS[gid]}", ""]
+    if rss is not None:
+        out.append(f"Peak RSS (`/usr/bin/time -v`): {rss:.0f} MB.")
+        out.append("")
+    out += ["```", "     time  pass"] + timings + ["```", ""] if timings else ["(no timings)", ""]
+    return out
+
+
+def main():
+    work = Path(sys.argv[1])
+    builds = read_tsv(work / "builds.tsv",
+                      ["id", "run", "wall", "user", "sys", "rss_kb", "size", "sha256", "rc"])
+    boots = read_tsv(work / "boots.tsv", ["id", "run", "verdict", "host_s", "uptime", "detail"])
+    meta = read_tsv(work / "meta.tsv", ["key", "value"])
+    ids = [gid for gid in GENERATORS if any(b["id"] == gid for b in builds)]
+    gens = [Generator(gid, [b for b in builds if b["id"] == gid],
+                      [b for b in boots if b["id"] == gid]) for gid in ids]
+    by_id = {g.id: g for g in gens}
+
+    out = ["# initpack vs dracut and initramfs-tools", ""]
+    out += [f"- {m['key']}: {m['value']}" for m in meta]
+    out += ["", "Build times are wall-clock medians on a shared 2-core machine: compare "
+            "ratios (and CPU seconds, which other load moves less), not absolute times. "
+            "Ratios are to dracut's generic image.", ""]
+    out += table(gens, by_id.get(BASELINE))
+    out += ["", "## Targets (issue #3)", ""] + targets(by_id)
+    failures = [b for b in boots if b["verdict"] != "root"]
+    if failures:
+        out += ["", "## Boots that did not reach the root", ""]
+        out += [f"- {b['id']} (boot {b['run']}): {b['detail'] or b['verdict']}" for b in failures]
+    out += ["", "## Where initpack's warm build spends its time", ""]
+    for gid in ("initpack-generic", "initpack-hostonly"):
+        out += profile(work, gid)
+    print("\n".join(out).rstrip())
+
+
+if __name__ == "__main__":
+    main()
