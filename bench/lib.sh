@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers of bench/run.sh: timing a build, running a peer generator against
 # initpack's kernel, booting an image to the test root's marker. Sourced
 # after tests/lib/common.sh and tests/lib/boot.sh (strict mode, $T,
@@ -8,20 +9,6 @@
 #   builds.tsv  id run wall_s user_s sys_s max_rss_kb size_bytes sha256 rc
 #   boots.tsv   id run verdict host_s guest_uptime_s detail
 #   meta.tsv    key value
-
-# The overlay bench/with-kernel.sh mounts so that the peers find the
-# kernel initpack unpacked at /lib/modules/KVER and /boot/config-KVER.
-setup_kernel_overlay() {
-  local ov=$W/kernel-overlay
-  rm -rf "$ov"
-  mkdir -p "$ov/usr-lib/modules" "$ov/boot"
-  ln -s "$KERNEL_ROOT/usr/lib/modules/$KERNEL_VERSION" "$ov/usr-lib/modules/$KERNEL_VERSION"
-  local f
-  for f in config System.map; do
-    ln -s "$KERNEL_ROOT/boot/$f-$KERNEL_VERSION" "$ov/boot/$f-$KERNEL_VERSION"
-  done
-  KERNEL_OVERLAY=$ov
-}
 
 # measure_build ID RUN OUT LOG CMD…: runs CMD under /usr/bin/time (wall
 # and CPU seconds, peak RSS of the largest process) and records one line of

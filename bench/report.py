@@ -1,24 +1,28 @@
 #!/usr/bin/env python3
 """Turns the measurements of bench/run.sh into its markdown report.
 
-Reads WORK/builds.tsv, WORK/boots.tsv, WORK/meta.tsv and
+Usage: report.py WORK INITPACK. Reads WORK/builds.tsv, WORK/boots.tsv, WORK/meta.tsv and
 WORK/profile-<id>.txt (initpack --timings under /usr/bin/time -v) and
-prints the table, the targets of issue #3 (met or missed: a benchmark
+prints the table, what each image holds (read back with `initpack
+inspect --json`, which reads any initrd the kernel accepts), the targets of issue #3 (met or missed: a benchmark
 never fails on them) and where initpack's warm build spends its time.
 """
 
+import collections
+import json
 import re
 import statistics
+import subprocess
 import sys
 from pathlib import Path
 
 GENERATORS = {
-    "initpack-generic": "initpack generic (warm cache)",
-    "initpack-hostonly": "initpack hostonly (recorded test VM)",
-    "dracut-generic": "dracut --no-hostonly --zstd",
-    "dracut-hostonly": "dracut --hostonly --zstd",
-    "mkinitramfs-most": "mkinitramfs MODULES=most",
-    "mkinitramfs-dep": "mkinitramfs MODULES=dep",
+    "initpack-generic": "initpack generic, warm cache (zstd 3)",
+    "initpack-hostonly": "initpack hostonly, recorded test VM (zstd 3)",
+    "dracut-generic": "dracut --no-hostonly --zstd (zstd 15)",
+    "dracut-hostonly": "dracut --hostonly --zstd (zstd 15)",
+    "mkinitramfs-most": "mkinitramfs MODULES=most (zstd 9)",
+    "mkinitramfs-dep": "mkinitramfs MODULES=dep (zstd 9)",
 }
 # dracut's and initramfs-tools' host modes can only describe the machine
 # they run on: this build host, not the test VM.
@@ -147,6 +151,62 @@ def targets(by_id):
     return lines
 
 
+# What an image's bytes are, by path (merged /usr folded: "usr/lib/x" and
+# "lib/x" are one place).
+CONTENT_KINDS = ["kernel modules", "module data", "firmware", "libraries",
+                 "executables", "systemd", "udev", "other"]
+
+
+def content_kind(path):
+    path = path.removeprefix("usr/")
+    name = path.rsplit("/", 1)[-1]
+    if path.startswith("lib/modules/"):
+        return "kernel modules" if re.search(r"\.ko(\.[a-z0-9]+)?$", name) else "module data"
+    if path.startswith("lib/firmware/"):
+        return "firmware"
+    if re.search(r"\.so(\.[0-9.]+)?$", name) or path.startswith("lib/x86_64-linux-gnu/"):
+        return "libraries"
+    if path.startswith(("bin/", "sbin/")):
+        return "executables"
+    if "systemd" in path:
+        return "systemd"
+    if "udev" in path:
+        return "udev"
+    return "other"
+
+
+def content(initpack, image):
+    """Uncompressed bytes per kind of content; a hard link's data once."""
+    try:
+        listing = subprocess.run([initpack, "inspect", "--json", str(image)],
+                                 capture_output=True, check=True, text=True).stdout
+    except (OSError, subprocess.CalledProcessError) as e:
+        return None, str(e)
+    sizes, files = collections.Counter(), 0
+    for entry in json.loads(listing)["entries"]:
+        if entry["type"] == "file" and "hardlink" not in entry:
+            sizes[content_kind(entry["path"])] += entry["size"]
+            files += 1
+    return sizes, files
+
+
+def content_table(work, initpack, gens):
+    out = ["| generator | files | uncompressed | " + " | ".join(CONTENT_KINDS) + " |",
+           "|---|---:|---:|" + "---:|" * len(CONTENT_KINDS)]
+    for g in gens:
+        image = work / "img" / g.id / "initrd.img"
+        if not image.exists():
+            continue
+        sizes, files = content(initpack, image)
+        if sizes is None:
+            out.append(f"| {GENERATORS[g.id]} | cannot read: {files} |")
+            continue
+        cells = [f"{sizes[k] / 1e6:.1f}" for k in CONTENT_KINDS]
+        out.append(f"| {GENERATORS[g.id]} | {files} | {sum(sizes.values()) / 1e6:.1f} MB | "
+                   + " | ".join(cells) + " |")
+    return out
+
+
 def profile(work, gid):
     """initpack's --timings table and /usr/bin/time -v's peak RSS."""
     path = work / f"profile-{gid}.txt"
@@ -167,7 +227,7 @@ def profile(work, gid):
 
 
 def main():
-    work = Path(sys.argv[1])
+    work, initpack = Path(sys.argv[1]), sys.argv[2]
     builds = read_tsv(work / "builds.tsv",
                       ["id", "run", "wall", "user", "sys", "rss_kb", "size", "sha256", "rc"])
     boots = read_tsv(work / "boots.tsv", ["id", "run", "verdict", "host_s", "uptime", "detail"])
@@ -183,6 +243,8 @@ def main():
             "ratios (and CPU seconds, which other load moves less), not absolute times. "
             "Ratios are to dracut's generic image.", ""]
     out += table(gens, by_id.get(BASELINE))
+    out += ["", "## What the images hold (MB, uncompressed, last build)", ""]
+    out += content_table(work, initpack, gens)
     out += ["", "## Targets (issue #3)", ""] + targets(by_id)
     failures = [b for b in boots if b["verdict"] != "root"]
     if failures:

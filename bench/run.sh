@@ -63,14 +63,14 @@ KERNEL_PACKAGE=linux-image-amd64
 
 install_peers() {
   [ -n "${BENCH_NO_INSTALL:-}" ] && return
-  local pkgs="dracut-core initramfs-tools pigz kpartx time" missing=
-  for p in $pkgs; do
-    [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] || missing+=" $p"
+  local p missing=()
+  for p in dracut-core initramfs-tools pigz kpartx time; do
+    [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] || missing+=("$p")
   done
-  [ -z "$missing" ] && return
-  echo "== installing$missing"
+  [ ${#missing[@]} -eq 0 ] && return
+  echo "== installing ${missing[*]}"
   apt-get update -q >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
 }
 
 build_initpack() {
@@ -94,12 +94,10 @@ prepare_kernel() {
   meta setup_build "$state cache, $((SECONDS - start)) s"
   cp "$W/setup/vmlinuz" "$W/vmlinuz"
   KERNEL_VERSION=$(kernel_image_version "$W/vmlinuz")
-  local modules
-  modules=$(ls -d "$CACHE"/trees/*/usr/lib/modules/"$KERNEL_VERSION"/ | head -n 1)
-  [ -n "$modules" ] || { echo "no unpacked $KERNEL_VERSION in $CACHE/trees" >&2; exit 1; }
-  KERNEL_ROOT=$(cd "${modules%/usr/lib/modules/*}" && pwd)
+  local modules=("$CACHE"/trees/*/usr/lib/modules/"$KERNEL_VERSION")
+  [ -d "${modules[0]}" ] || { echo "no unpacked $KERNEL_VERSION in $CACHE/trees" >&2; exit 1; }
+  KERNEL_ROOT=$(cd "${modules[0]%/usr/lib/modules/*}" && pwd)
   meta kernel "$KERNEL_VERSION ($KERNEL_PACKAGE)"
-  setup_kernel_overlay
 }
 
 # The root every image boots, and a second one that records the test VM's
@@ -136,7 +134,7 @@ prepare_mkinitramfs_conf() {
 
 # build_command ID OUT: sets CMD to the command that builds ID's image OUT.
 build_command() {
-  local id=$1 out=$2 peer=("$BENCH_DIR/with-kernel.sh" "$KERNEL_OVERLAY")
+  local id=$1 out=$2 peer=("$BENCH_DIR/with-kernel.sh" "$KERNEL_ROOT")
   case $id in
   initpack-generic) CMD=("$INITPACK" build --cache-dir "$CACHE" --kernel-package "$KERNEL_PACKAGE" -o "$out") ;;
   initpack-hostonly)
@@ -237,7 +235,7 @@ main() {
   local result
   result=$BENCH_RESULTS/$(date -u +%Y-%m-%d).md
   [ -e "$result" ] && result=$BENCH_RESULTS/$(date -u +%Y-%m-%d-%H%M).md
-  python3 "$BENCH_DIR/report.py" "$W" >"$result.tmp"
+  python3 "$BENCH_DIR/report.py" "$W" "$INITPACK" >"$result.tmp"
   mv "$result.tmp" "$result"
   echo
   cat "$result"

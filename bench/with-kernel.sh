@@ -1,17 +1,20 @@
 #!/bin/bash
-# with-kernel.sh OVERLAY CMD…: runs CMD in a private mount namespace where
-# /usr/lib and /boot are read-only overlays adding OVERLAY/usr-lib (links
-# to modules/KVER) and OVERLAY/boot (config-KVER, System.map-KVER) to the
-# host's. dracut and mkinitramfs read the kernel from /lib/modules/KVER and
-# /boot; the host has no kernel installed, and the benchmark must not
-# install one or leave links behind, so the kernel initpack unpacked is
-# shown to them here only. Needs root (mount namespaces, overlayfs).
+# with-kernel.sh KERNEL_ROOT CMD…: runs CMD in a private mount namespace
+# where /usr/lib and /boot are read-only overlays of KERNEL_ROOT/usr/lib
+# (modules/KVER) and KERNEL_ROOT/boot (config-KVER, System.map-KVER) over
+# the host's. dracut and mkinitramfs read the kernel from /lib/modules/KVER
+# and /boot; the host has no kernel installed, and the benchmark must not
+# install one or leave links behind, so the kernel package initpack
+# unpacked is shown to them here only. Real directories, not symlinks:
+# both tools copy a symlinked module directory by its target's path.
+# Needs root (mount namespaces, overlayfs).
 set -euo pipefail
-ov=$1
+kernel_root=$1
 shift
+# shellcheck disable=SC2016 # expanded by the inner shell
 exec unshare --mount --propagation private /bin/bash -euc '
-  ov=$1
+  root=$1
   shift
-  mount -t overlay bench-usr-lib -o "lowerdir=$ov/usr-lib:/usr/lib" /usr/lib
-  mount -t overlay bench-boot -o "lowerdir=$ov/boot:/boot" /boot
-  exec "$@"' with-kernel "$ov" "$@"
+  mount -t overlay bench-usr-lib -o "lowerdir=$root/usr/lib:/usr/lib" /usr/lib
+  mount -t overlay bench-boot -o "lowerdir=$root/boot:/boot" /boot
+  exec "$@"' with-kernel "$kernel_root" "$@"
