@@ -63,6 +63,7 @@ class Generator:
         self.distinct = len({b["sha256"] for b in ok})
         reached = [b for b in boots if b["verdict"] == "root"]
         self.uptime = median(number(b["uptime"]) for b in reached)
+        self.uptime_range = spread(number(b["uptime"]) for b in reached)
         self.host_s = median(number(b["host_s"]) for b in reached)
         self.boot_failures = [b for b in boots if b["verdict"] != "root"]
         self.boots = len(boots)
@@ -75,7 +76,7 @@ class Generator:
 
     def boot_text(self):
         if self.uptime is not None:
-            return f"{self.uptime:.2f} s", f"{self.host_s:.0f} s"
+            return f"{self.uptime:.2f} s{self.uptime_range}", f"{self.host_s:.0f} s"
         if not self.boots:
             return "not booted", "-"
         why = self.boot_failures[0]["verdict"]
@@ -87,6 +88,12 @@ class Generator:
 def median(values):
     values = [v for v in values if v is not None]
     return statistics.median(values) if values else None
+
+
+def spread(values):
+    """ " (min–max)" of two or more values, else nothing."""
+    values = [v for v in values if v is not None]
+    return f" ({min(values):.2f}–{max(values):.2f})" if len(values) > 1 else ""
 
 
 def fmt(value, pattern, missing="-"):
@@ -102,7 +109,7 @@ def ratio(mine, base, invert=False):
 def table(gens, base):
     out = [
         "| generator | build (median) | CPU s | peak RSS | size | same bytes each run "
-        "| guest uptime at root (icount) | host s to root "
+        "| guest uptime at root (icount; median, range) | host s to root "
         "| build speed-up vs dracut | size vs dracut | uptime vs dracut |",
         "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|",
     ]
