@@ -1,4 +1,5 @@
 #include "image/microcode.h"
+#include "util/strings.h"
 
 #include "context.h"
 #include "packages/fetch.h"
@@ -33,14 +34,9 @@ concat_files(const Tree &tree, const std::string &dir,
 
 bool parse_cpuinfo(const std::string &text, CpuId *out) {
   bool vendor = false, family = false, model = false;
-  size_t pos = 0;
   // The first processor's block is enough: all cores are the same model.
-  while (pos < text.size()) {
-    size_t nl = text.find('\n', pos);
-    if (nl == std::string::npos)
-      nl = text.size();
-    std::string line = text.substr(pos, nl - pos);
-    pos = nl + 1;
+  for (std::string_view raw : split_lines(text)) {
+    std::string line(raw);
     if (line.empty() && vendor)
       break;
     size_t colon = line.find(':');

@@ -1,4 +1,5 @@
 #include "packages/archive.h"
+#include "util/strings.h"
 
 #include "output/decompress.h"
 
@@ -93,13 +94,7 @@ std::string strip_packages_text(std::string_view in,
     has_package = false;
     size = 0;
   };
-  size_t pos = 0;
-  while (pos < in.size()) {
-    size_t nl = in.find('\n', pos);
-    if (nl == std::string_view::npos)
-      nl = in.size();
-    std::string_view line = in.substr(pos, nl - pos);
-    pos = nl + 1;
+  for (std::string_view line : split_lines(in)) {
     if (line.empty()) {
       end_paragraph();
       if (!out.empty() && !out.ends_with("\n\n"))
