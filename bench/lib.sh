@@ -43,7 +43,7 @@ boot_image() {
   local id=$1 run=$2 initrd=$3 append=$4 rc=0
   shift 4
   local log=$W/logs/boot-$id-$run.log out=$W/logs/boot-$id-$run.out
-  "$INITPACK" qemu --icount --kernel "$W/vmlinuz" --initrd "$initrd" \
+  with_qemu_lock "$INITPACK" qemu --icount --kernel "$W/vmlinuz" --initrd "$initrd" \
     --drive "$W/root.img,snapshot" --append "root=/dev/vda rw $append" \
     --timeout "$BENCH_BOOT_TIMEOUT" --log "$log" "$@" >"$out" 2>&1 || rc=$?
   local line verdict host uptime=- detail=
@@ -60,6 +60,18 @@ boot_image() {
   esac
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$run" "$verdict" "${host:--}" "$uptime" "${detail//$'\t'/ }" >>"$W/boots.tsv"
   printf '  %-18s boot %s: %s\n' "$id" "$run" "$line"
+}
+
+# with_qemu_lock CMD…: runs CMD holding BENCH_QEMU_LOCK (flock(1)) when it
+# is set, so that on a shared machine only one guest runs at a time: a
+# second guest would steal the first one's host CPU and stretch its host
+# seconds. The lock is taken per boot, never around the builds.
+with_qemu_lock() {
+  if [ -n "${BENCH_QEMU_LOCK:-}" ]; then
+    flock "$BENCH_QEMU_LOCK" "$@"
+  else
+    "$@"
+  fi
 }
 
 meta() { printf '%s\t%s\n' "$1" "$2" >>"$W/meta.tsv"; }

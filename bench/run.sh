@@ -42,6 +42,8 @@
 #   BENCH_RESULTS=DIR     where the report goes (default bench/results)
 #   BENCH_BOOT_TIMEOUT=900  host seconds before a boot counts as timed out
 #   BENCH_NO_INSTALL=1    do not run apt-get
+#   BENCH_QEMU_LOCK=FILE  hold flock(1) on FILE during each boot (machines
+#                         shared with other qemu users)
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 export INITPACK_SOURCE_DIR=${INITPACK_SOURCE_DIR:-$(dirname "$BENCH_DIR")}
 source "$INITPACK_SOURCE_DIR/tests/lib/common.sh"
@@ -112,7 +114,7 @@ prepare_roots() {
   TEST_ROOT=$W/record-root make_root_image "$W/record-root.img" >/dev/null
   rm -f "$W/record.img" && truncate -s 32M "$W/record.img"
   echo "== recording the test VM's sysfs (a boot of initpack's generic image)"
-  "$INITPACK" qemu --kernel "$W/vmlinuz" --initrd "$W/setup/initrd.img" \
+  with_qemu_lock "$INITPACK" qemu --kernel "$W/vmlinuz" --initrd "$W/setup/initrd.img" \
     --drive "$W/record-root.img,snapshot" --drive "$W/record.img" \
     --append "root=/dev/vda rw" --timeout "$BENCH_BOOT_TIMEOUT" \
     --log "$W/logs/record.log" >"$W/logs/record.out" 2>&1 ||
