@@ -154,11 +154,18 @@ build_command() {
 # How each image is told to give up on a missing root within bounded time,
 # and what its failure looks like on the console. initramfs-tools gives up
 # after 30 s by itself (its rootdelay= would sleep that long on every boot).
+# dracut's initqueue waits for the root on its own (rd.retry, 180 s by
+# default) before systemd's device timeout matters; neither delays a boot
+# that finds its root.
 boot_args() {
   case $1 in
   mkinitramfs-*)
     BOOT_APPEND=
     BOOT_EXTRA=(--fail-on "Dropping to a shell" --fail-on "Gave up waiting for root")
+    ;;
+  dracut-*)
+    BOOT_APPEND="$ROOT_WAIT_10S rd.retry=10"
+    BOOT_EXTRA=()
     ;;
   *)
     BOOT_APPEND=$ROOT_WAIT_10S
