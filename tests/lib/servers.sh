@@ -35,6 +35,9 @@ net_ns_start() {
   done
   [ "$(readlink "/proc/$NETNS_PID/ns/net")" != "$(readlink /proc/self/ns/net)" ] ||
     skip "cannot make a private network namespace (unshare --net)"
+  # Remembered now: once the holder is gone, its /proc entry cannot name
+  # the namespace whose processes net_ns_stop must still find.
+  NETNS_ID=$(readlink "/proc/$NETNS_PID/ns/net")
   in_ns ip link set lo up
   in_ns mount -t tmpfs -o mode=0755 tmpfs /run
   BOOT_WRAPPER=(nsenter -t "$NETNS_PID" -n -m --)
@@ -45,10 +48,9 @@ in_ns() { nsenter -t "$NETNS_PID" -n -m -- "$@"; }
 # The processes in the namespace, the holder included: the servers and
 # whatever they forked (nbd-server serves each client from a child).
 ns_pids() {
-  local ns p
-  ns=$(readlink "/proc/$NETNS_PID/ns/net") || return 0
+  local p
   for p in /proc/[0-9]*; do
-    [ "$(readlink "$p/ns/net" 2>/dev/null)" = "$ns" ] && echo "${p#/proc/}"
+    [ "$(readlink "$p/ns/net" 2>/dev/null)" = "$NETNS_ID" ] && echo "${p#/proc/}"
   done
   return 0
 }
@@ -56,6 +58,8 @@ ns_pids() {
 # Stops everything in the namespace (TERM, then KILL after 5 s).
 net_ns_stop() {
   local pids _
+  # tgtd ignores SIGTERM: ask it to shut down.
+  [ -n "${ISCSI_LOG:-}" ] && in_ns tgtadm --op delete --mode system >/dev/null 2>&1
   pids=$(ns_pids)
   [ -n "$pids" ] && kill $pids 2>/dev/null
   for _ in $(seq 50); do
