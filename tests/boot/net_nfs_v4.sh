@@ -1,4 +1,5 @@
-# NFSv4 root, read-only: root=nfs4:SERVER:/PATH with ip=dhcp, the NIC
+# NFSv4 root, read-only, in dracut's spelling root=nfs:SERVER:/PATH:OPTIONS
+# (vers=4 makes it NFSv4) with ip=dhcp, the NIC
 # renamed by ifname=. nfs-ganesha exports a directory tree from the host
 # side of qemu's user network; a write through the read-only root must be
 # refused and leave the export unchanged.
@@ -17,7 +18,7 @@ HOOK
 start_nfs_server "$T/export"
 
 boot_net_root "$T/initrd.img" \
-  "root=nfs4:10.0.2.2:/root ro ip=dhcp ifname=bootnet:52:54:00:12:34:56"
+  "root=nfs:10.0.2.2:/root:vers=4 ro ip=dhcp ifname=bootnet:52:54:00:12:34:56"
 grep -q "root-hook: 10\.0\.2\.2:/root / nfs4 ro,.*vers=4" "$BOOT_LOG" ||
   fail "the root is not the NFSv4 export, read-only"
 grep -q "net-hook: .*bootnet *inet 10\.0\.2\.15/24 .* dynamic" "$BOOT_LOG" ||
