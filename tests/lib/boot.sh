@@ -22,6 +22,9 @@ TEST_ROOT_MARKER=INITPACK-ROOT-REACHED
 # Generous: a TCG boot on a loaded 2-core machine can take several times
 # its quiet-machine time. Tests pass --timeout to bound failure cases.
 : "${BOOT_TIMEOUT:=300}"
+# A command prefix for `initpack qemu`, e.g. nsenter into the private
+# network namespace of tests/lib/servers.sh.
+BOOT_WRAPPER=()
 
 . "$TESTS_LIB/debian.sh"
 
@@ -128,7 +131,7 @@ _boot() {
   fi
   [[ " ${args[*]} " == *" --timeout "* ]] || args+=(--timeout "$BOOT_TIMEOUT")
   local rc=0
-  "$INITPACK" qemu --log "$BOOT_LOG" "${args[@]}" >"$BOOT_OUT" 2>&1 || rc=$?
+  "${BOOT_WRAPPER[@]}" "$INITPACK" qemu --log "$BOOT_LOG" "${args[@]}" >"$BOOT_OUT" 2>&1 || rc=$?
   return $rc
 }
 

@@ -1,0 +1,116 @@
+#!/bin/bash
+# The network roots' generators and initpack-network-defaults, run on the
+# host with bash against command lines given in $SYSTEMD_PROC_CMDLINE (as
+# systemd's own generators honour it): the units and networkd files they
+# write for each spelling, and the errors for what they cannot do. The
+# boot tests (tests/boot/net_*.sh) prove the units work; this covers the
+# spellings a boot does not, and nvme-tcp, which no boot here can serve.
+source "$(dirname "$0")/../lib/common.sh"
+P=$INITPACK_SOURCE_DIR/profiles
+GEN=usr/lib/systemd/system-generators
+GEN_N=0
+
+# gen PROFILE GENERATOR CMDLINE: runs the generator into a fresh $OUT.
+gen() {
+  OUT=$T/out.$((++GEN_N))
+  mkdir -p "$OUT"
+  SYSTEMD_PROC_CMDLINE=$3 bash "$P/$1/tree/$GEN/$2" "$OUT" >"$T/gen.out" 2>"$T/err"
+}
+# gen_fails PROFILE GENERATOR CMDLINE MESSAGE
+gen_fails() {
+  if gen "$1" "$2" "$3"; then fail "$2 accepted '$3'"; fi
+  expect_in "$T/err" "$4"
+}
+nothing_written() { [ -z "$(ls -A "$OUT")" ] || fail "wrote $(ls "$OUT") for a root it does not handle"; }
+
+# NFS: dracut's root=nfs:, root=nfs4: and the kernel's /dev/nfs + nfsroot=.
+gen nfs initpack-nfs-generator "root=nfs:10.0.2.2:/srv/root:vers=3,port=2049 rw"
+expect_in "$OUT/sysroot.mount" "What=10.0.2.2:/srv/root"
+expect_in "$OUT/sysroot.mount" "Type=nfs"$'\n'
+expect_in "$OUT/sysroot.mount" "Options=rw,vers=3,port=2049,nolock,addr=10.0.2.2"
+expect_in "$OUT/sysroot.mount" "After=network-online.target"
+gen nfs initpack-nfs-generator "root=nfs4:10.0.2.2:/root rootflags=noatime"
+expect_in "$OUT/sysroot.mount" "Type=nfs4"
+expect_in "$OUT/sysroot.mount" "Options=ro,noatime,addr=10.0.2.2"
+gen nfs initpack-nfs-generator "root=/dev/nfs nfsroot=10.0.2.2:/srv/root,vers=4.2"
+expect_in "$OUT/sysroot.mount" "Type=nfs4"
+expect_in "$OUT/sysroot.mount" "Options=ro,vers=4.2,addr=10.0.2.2"
+gen nfs initpack-nfs-generator "root=/dev/vda1 ro"
+nothing_written
+gen_fails nfs initpack-nfs-generator "root=nfs:server.example:/srv" \
+  "root=nfs:server.example:/srv: the server must be an IPv4 address"
+gen_fails nfs initpack-nfs-generator "root=/dev/nfs" "root=/dev/nfs needs nfsroot="
+gen_fails nfs initpack-nfs-generator "root=nfs:10.0.2.2:srv" "the exported path must start with /"
+
+# NBD: by port (with file system type and options) and by export name.
+gen nbd initpack-nbd-generator "root=nbd:10.0.2.2:10809:ext4:noatime rw"
+expect_in "$OUT/initpack-nbd-root.service" "ExecStart=/usr/sbin/nbd-client 10.0.2.2 10809 /dev/nbd0"
+expect_in "$OUT/sysroot.mount" "What=/dev/nbd0"
+expect_in "$OUT/sysroot.mount" "Type=ext4"
+expect_in "$OUT/sysroot.mount" "Options=rw,noatime"
+gen nbd initpack-nbd-generator "root=nbd:10.0.2.2:10900/root"
+expect_in "$OUT/initpack-nbd-root.service" "ExecStart=/usr/sbin/nbd-client 10.0.2.2 10900 -N root /dev/nbd0"
+expect_in "$OUT/sysroot.mount" "Type=auto"
+gen nbd initpack-nbd-generator "root=UUID=0123"
+nothing_written
+gen_fails nbd initpack-nbd-generator "root=nbd:10.0.2.2:port" "expected nbd:SERVER:PORT"
+
+# iSCSI: netroot= with and without root=, the initiator name, the iBFT.
+iqn=iqn.2024-01.test.initpack:root
+gen iscsi initpack-iscsi-generator "netroot=iscsi:10.0.2.2::3260:1:$iqn rd.iscsi.initiator=iqn.2024-01.test:guest"
+expect_in "$OUT/initpack-iscsi-root.service" \
+  "ExecStart=/usr/sbin/iscsistart -i iqn.2024-01.test:guest -t $iqn -g 1 -a 10.0.2.2 -p 3260"
+expect_in "$OUT/sysroot.mount" "What=/dev/disk/by-path/ip-10.0.2.2:3260-iscsi-$iqn-lun-1"
+gen iscsi initpack-iscsi-generator "netroot=iscsi:10.0.2.2::::$iqn root=LABEL=root"
+expect_in "$OUT/initpack-iscsi-root.service" "-t $iqn -g 1 -a 10.0.2.2 -p 3260"
+grep -q -- "-i iqn\.[0-9-]*\.org\.debian:01:[0-9a-f]\{12\} " "$OUT/initpack-iscsi-root.service" ||
+  fail "no initiator name made up without rd.iscsi.initiator="
+[ ! -e "$OUT/sysroot.mount" ] || fail "a sysroot.mount beside root=, which the fstab generator mounts"
+gen iscsi initpack-iscsi-generator "rd.iscsi.firmware=1 root=LABEL=root"
+expect_in "$OUT/initpack-iscsi-root.service" "ExecStart=/usr/sbin/iscsistart -b"
+gen iscsi initpack-iscsi-generator "root=/dev/sda1"
+nothing_written
+gen_fails iscsi initpack-iscsi-generator "netroot=iscsi:user:pw@10.0.2.2::::$iqn" \
+  "CHAP credentials (USER:PASSWORD@) are not supported"
+gen_fails iscsi initpack-iscsi-generator "netroot=iscsi:10.0.2.2::::" "expected iscsi:SERVER:"
+
+# NVMe over TCP: one unit, one connect-all per discovery controller.
+gen nvme-tcp initpack-nvmf-generator \
+  "rd.nvmf.discover=tcp,10.0.2.2,,8009 rd.nvmf.discover=tcp,10.0.3.2 rd.nvmf.hostnqn=nqn.2014-08.test:h"
+svc=$OUT/initpack-nvmf-root.service
+expect_in "$svc" "ExecStart=/usr/sbin/nvme connect-all --transport=tcp --traddr=10.0.2.2 --trsvcid=8009 --hostnqn=nqn.2014-08.test:h"
+expect_in "$svc" "ExecStart=/usr/sbin/nvme connect-all --transport=tcp --traddr=10.0.3.2 --hostnqn=nqn.2014-08.test:h"
+expect_in "$svc" "Before=initrd-root-device.target"
+gen nvme-tcp initpack-nvmf-generator "root=/dev/nvme0n1"
+nothing_written
+gen_fails nvme-tcp initpack-nvmf-generator "rd.nvmf.discover=rdma,10.0.2.2" "only the tcp transport"
+gen_fails nvme-tcp initpack-nvmf-generator "rd.nvmf.discover=tcp,10.0.2.2,,x" "TRSVCID must be a port number"
+
+# Each generated unit passes systemd-analyze verify (bar the programs,
+# which are in the image, not on this host).
+if command -v systemd-analyze >/dev/null; then
+  for f in "$T"/out.*/*.service "$T"/out.*/*.mount; do
+    [ -e "$f" ] || continue
+    (cd "$(dirname "$f")" && systemd-analyze verify --man=no "$f") 2>&1 |
+      grep -v "is not executable" >"$T/verify" || true
+    [ ! -s "$T/verify" ] || { cat "$T/verify" >&2; fail "systemd-analyze verify $f"; }
+  done
+fi
+
+# initpack-network-defaults: BOOTIF= alone, nothing at all, ip= present.
+net() {
+  OUT=$T/net.$((++GEN_N))
+  mkdir -p "$OUT"
+  SYSTEMD_PROC_CMDLINE=$1 bash "$P/networkd/tree/usr/lib/initpack/network-defaults" "$OUT" >"$T/gen.out" 2>"$T/err"
+}
+net "root=nbd:10.0.2.2/root BOOTIF=01-52-54-00-AB-cd-56"
+expect_in "$OUT/90-initpack-bootif.network" "MACAddress=52:54:00:ab:cd:56"
+expect_in "$OUT/90-initpack-bootif.network" "DHCP=yes"
+net "root=nbd:10.0.2.2/root"
+expect_in "$OUT/99-initpack-dhcp.network" "Type=ether"
+net "root=nbd:10.0.2.2/root BOOTIF=52-54-00"
+expect_in "$T/err" "BOOTIF=52-54-00: not 01- and a MAC address"
+[ -e "$OUT/99-initpack-dhcp.network" ] || fail "a bad BOOTIF= did not fall back to DHCP everywhere"
+net "root=nbd:10.0.2.2/root ip=dhcp BOOTIF=01-52-54-00-12-34-56"
+nothing_written
+echo "ok"
