@@ -31,8 +31,8 @@ done
 cmp "$T/linux.bin" "$T/a/vmlinuz" || fail ".linux is not the kernel"
 grep -q '^ID=debian' "$T/osrel.bin" || fail ".osrel has no ID=debian"
 # The initrd section is a cpio the kernel reads: zstd-compressed newc.
-zstd -dc <"$T/initrd.bin" | cpio -it --quiet 2>/dev/null | grep -qx 'usr/lib/systemd/systemd' ||
-  fail ".initrd is not the image's cpio"
+zstd -dc <"$T/initrd.bin" | cpio -it --quiet >"$T/initrd.list" 2>/dev/null
+grep -qx 'usr/lib/systemd/systemd' "$T/initrd.list" || fail ".initrd is not the image's cpio"
 
 boot_expect_root --uki "$T/a/uki.efi" --drive "$T/root.img,snapshot"
 boot_text >/dev/null
