@@ -37,6 +37,8 @@ int main(int argc, char **argv) {
   register_qemu_command(app, ctx, &exit_code);
   register_resolve_command(app, ctx, &exit_code);
   register_modules_command(app, ctx, &exit_code);
+  register_sign_command(app, ctx, &exit_code);
+  register_addon_command(app, ctx, &exit_code);
 
   try {
     app.parse(argc, argv);

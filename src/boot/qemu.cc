@@ -5,6 +5,7 @@
 #include "boot/qemu.h"
 
 #include "boot/serial_scanner.h"
+#include "boot/uefi.h"
 #include "context.h"
 #include "util/fs.h"
 #include "util/subprocess.h"
@@ -400,7 +401,14 @@ QemuResult run_qemu(Context &ctx, const QemuOptions &opts) {
     tpm_dir.emplace("initpack-swtpm");
     start_swtpm(ctx, *tpm_dir, swtpm, &tpm_socket);
   }
-  std::vector<std::string> argv = qemu_argv(opts, tpm_socket);
+  std::optional<TempDir> uefi_dir;
+  UefiFiles uefi;
+  if (wants_uefi(opts)) {
+    uefi_dir.emplace("initpack-uefi");
+    uefi = prepare_uefi(ctx, opts, *uefi_dir);
+  }
+  std::vector<std::string> argv =
+      qemu_argv(opts, tpm_socket, uefi_dir ? &uefi : nullptr);
   Log(ctx) << "+ " << shell_quote(argv);
   if (opts.interactive)
     return run_interactive(ctx, argv);

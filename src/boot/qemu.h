@@ -46,6 +46,13 @@ struct QemuOptions {
   bool icount = false; // -smp 1 -icount shift=0,sleep=off
   std::string net;     // "" or "user[,hostfwd=…][,guestfwd=…]"
   bool tpm = false;    // a TPM 2.0 emulated by swtpm
+  // UEFI (boot/uefi.h): OVMF instead of qemu's -kernel loader.
+  bool uefi = false;
+  std::string firmware;      // OVMF code; empty: the ovmf package's
+  std::string firmware_vars; // variable store used (and changed) in place
+  bool secure_boot = false;  // OVMF's SecureBoot build, q35 + SMM
+  std::string uki;           // an ESP is made with it as the boot program
+  std::string esp;           // an ESP: a directory (made into FAT) or image
   std::vector<std::string> extra_args;
   bool interactive = false; // console on the terminal, no verdict
 
@@ -78,14 +85,17 @@ std::string default_kernel_args();
 bool parse_drive_spec(std::string_view spec, DriveSpec *out, std::string *err);
 bool parse_send_spec(std::string_view spec, PromptReply *out, std::string *err);
 
-// Fills in the default kernel and checks that the files exist; a problem
-// is reported naming the option (Fatal).
+// Fills in the default kernel (not for UEFI boots, where the ESP has it)
+// and checks that the files exist; a problem is reported naming the
+// option (Fatal).
 void resolve_qemu_options(Context &ctx, QemuOptions &opts);
 
 // The qemu command line for `opts`. `tpm_socket` is swtpm's control socket
-// when opts.tpm is set.
+// when opts.tpm is set; `uefi` the prepared firmware and ESP of a UEFI boot.
+struct UefiFiles;
 std::vector<std::string> qemu_argv(const QemuOptions &opts,
-                                   const std::string &tpm_socket = "");
+                                   const std::string &tpm_socket = "",
+                                   const UefiFiles *uefi = nullptr);
 
 // Finds "uptime=<seconds>" in a marker line.
 std::optional<double> parse_guest_uptime(std::string_view line);

@@ -2,6 +2,8 @@
 // is pure (no processes), so the unit tests check it without qemu.
 #include "boot/qemu.h"
 
+#include "boot/uefi.h"
+
 #include "context.h"
 #include "util/fs.h"
 
@@ -85,7 +87,10 @@ bool parse_send_spec(std::string_view spec, PromptReply *out,
 }
 
 void resolve_qemu_options(Context &ctx, QemuOptions &opts) {
-  if (opts.kernel.empty()) {
+  bool uefi = wants_uefi(opts);
+  if (uefi)
+    check_uefi_options(ctx, opts);
+  if (opts.kernel.empty() && !uefi) {
     std::string beside = join_path(dirname(opts.initrd), "vmlinuz");
     struct utsname u;
     uname(&u);
@@ -102,8 +107,10 @@ void resolve_qemu_options(Context &ctx, QemuOptions &opts) {
     if (!file_exists(path))
       Error(ctx) << "qemu: " << option << " " << path << ": no such file";
   };
-  need_file("--kernel", opts.kernel);
-  need_file("--initrd", opts.initrd);
+  if (!opts.kernel.empty()) {
+    need_file("--kernel", opts.kernel);
+    need_file("--initrd", opts.initrd);
+  }
   for (const DriveSpec &d : opts.drives) {
     need_file("--drive", d.file);
     if (d.file.find(',') != std::string::npos)
@@ -169,7 +176,8 @@ static void add_drives(const QemuOptions &opts,
 }
 
 std::vector<std::string> qemu_argv(const QemuOptions &opts,
-                                   const std::string &tpm_socket) {
+                                   const std::string &tpm_socket,
+                                   const UefiFiles *uefi) {
   std::vector<std::string> argv = {
       opts.qemu, "-accel", opts.accel, "-m", opts.memory,
       // No default NIC (its option ROM costs boot time), VGA, floppy or
@@ -192,11 +200,18 @@ std::vector<std::string> qemu_argv(const QemuOptions &opts,
                              "-serial", "chardev:console"});
   }
 
-  std::string append = default_kernel_args();
-  if (!opts.append.empty())
-    append += " " + opts.append;
-  argv.insert(argv.end(), {"-kernel", opts.kernel, "-initrd", opts.initrd,
-                           "-append", append});
+  if (uefi) {
+    std::vector<std::string> u = uefi_args(opts, *uefi);
+    argv.insert(argv.end(), u.begin(), u.end());
+  }
+  // A UEFI boot of a UKI takes its command line from the UKI.
+  if (!opts.kernel.empty()) {
+    std::string append = default_kernel_args();
+    if (!opts.append.empty())
+      append += " " + opts.append;
+    argv.insert(argv.end(), {"-kernel", opts.kernel, "-initrd", opts.initrd,
+                             "-append", append});
+  }
   add_drives(opts, argv);
 
   if (!opts.net.empty()) {

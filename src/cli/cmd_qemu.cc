@@ -103,7 +103,7 @@ void register_qemu_command(CLI::App &app, Context &ctx, int *exit_code) {
               "qemu could not run (3)");
   cmd->add_option("--kernel", o.kernel,
                   "Kernel image (default: vmlinuz beside the initrd, else "
-                  "/boot/vmlinuz-$(uname -r))");
+                  "/boot/vmlinuz-$(uname -r); none for UEFI boots)");
   cmd->add_option("--initrd", o.initrd, "Initrd to boot")
       ->capture_default_str();
   cmd->add_option("--drive", args->drives,
@@ -142,6 +142,24 @@ void register_qemu_command(CLI::App &app, Context &ctx, int *exit_code) {
                   "Network: user[,hostfwd=…][,guestfwd=…] (the guest reaches "
                   "the host's 127.0.0.1 as 10.0.2.2)");
   cmd->add_flag("--tpm", o.tpm, "Give the guest a TPM 2.0 (swtpm)");
+  cmd->add_flag("--uefi", o.uefi,
+                "Boot through UEFI firmware (OVMF) instead of qemu's kernel "
+                "loader");
+  cmd->add_option("--uki", o.uki,
+                  "UEFI-boot this UKI from an ESP made for it (with "
+                  "UKI.extra.d/ beside it as the stub expects)");
+  cmd->add_option("--esp", o.esp,
+                  "UEFI-boot from this EFI system partition: a directory "
+                  "(made into a FAT image) or an image");
+  cmd->add_option("--firmware", o.firmware,
+                  "UEFI firmware code (default: the ovmf package's "
+                  "OVMF_CODE_4M, .secboot with --secure-boot)");
+  cmd->add_option("--firmware-vars", o.firmware_vars,
+                  "UEFI variable store, used and changed in place (default: "
+                  "a fresh copy of OVMF_VARS_4M.fd)");
+  cmd->add_flag("--secure-boot", o.secure_boot,
+                "SecureBoot-capable firmware (q35 with SMM); enforcing once "
+                "keys are enrolled in the variable store");
   cmd->add_option("--extra", o.extra_args,
                   "Raw qemu argument, e.g. --extra=-cpu --extra=max "
                   "(repeatable)")

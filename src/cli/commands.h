@@ -19,6 +19,11 @@ void register_resolve_command(CLI::App &app, Context &ctx, int *exit_code);
 // initpack modules: the kernel-module pass alone (cli/cmd_modules.cc).
 void register_modules_command(CLI::App &app, Context &ctx, int *exit_code);
 
+// initpack sign / addon: SecureBoot signatures and stub addons
+// (cli/cmd_sign.cc, cli/cmd_addon.cc).
+void register_sign_command(CLI::App &app, Context &ctx, int *exit_code);
+void register_addon_command(CLI::App &app, Context &ctx, int *exit_code);
+
 // initpack build (cli/cmd_build.cc).
 void register_build_command(CLI::App &app, Context &ctx, int *exit_code);
 

@@ -72,6 +72,12 @@ struct Config {
   int compression_level = -1;       // -1: the compressor's default
   std::string output = "initrd.img";
   bool microcode = false;
+  // Format=uki
+  std::string stub;                    // Stub= (empty: systemd-stub's)
+  std::string splash;                  // Splash= (a BMP)
+  std::string secure_boot_key;         // SecureBootKey= (PEM, pkcs11:)
+  std::string secure_boot_certificate; // SecureBootCertificate=
+  bool sign_later = false;             // SignLater=
 
   // [Build]
   std::string cache_directory; // empty: XDG cache / /var/cache

@@ -376,6 +376,54 @@ const std::vector<Setting> &settings() {
        .help = "Put CPU microcode updates in an uncompressed early cpio in "
                "front of the image."},
 
+      {.section = "Output",
+       .key = "Stub",
+       .flags = "--stub",
+       .type = Path,
+       .member = &Config::stub,
+       .metavar = "FILE",
+       .help = "The systemd-stub a UKI is built from (package "
+               "systemd-boot-efi). Addons, .ucode and multi-profile UKIs "
+               "need a newer stub than bookworm's 252.",
+       .default_doc = "/usr/lib/systemd/boot/efi/linuxx64.efi.stub",
+       .relative_to_file = true},
+      {.section = "Output",
+       .key = "Splash",
+       .flags = "--splash",
+       .type = Path,
+       .member = &Config::splash,
+       .metavar = "FILE",
+       .help = "A BMP image the UKI's stub shows while booting.",
+       .relative_to_file = true},
+      {.section = "Output",
+       .key = "SecureBootKey",
+       .flags = "--secure-boot-key",
+       .type = Path,
+       .member = &Config::secure_boot_key,
+       .metavar = "KEY",
+       .help = "Sign the UKI for SecureBoot with this private key: a PEM "
+               "file, or a PKCS#11 URI (pkcs11:…) used through OpenSSL's "
+               "pkcs11 engine. Needs SecureBootCertificate=.",
+       .relative_to_file = true},
+      {.section = "Output",
+       .key = "SecureBootCertificate",
+       .flags = "--secure-boot-certificate",
+       .type = Path,
+       .member = &Config::secure_boot_certificate,
+       .metavar = "FILE",
+       .help = "The X.509 certificate (PEM) matching SecureBootKey=.",
+       .relative_to_file = true},
+      {.section = "Output",
+       .key = "SignLater",
+       .flags = "--sign-later,!--no-sign-later",
+       .type = Bool,
+       .member = &Config::sign_later,
+       .metavar = "BOOL",
+       .help = "Write the UKI unsigned together with OUTPUT.sign-request."
+               "json (size, SHA-256 and Authenticode digest) for a signing "
+               "server; attach its detached signature with `initpack "
+               "sign OUTPUT --attach SIG`."},
+
       // [Build]
       {.section = "Build",
        .key = "CacheDirectory",

@@ -1,6 +1,7 @@
 #include "output/output.h"
 
 #include "context.h"
+#include "output/uki.h"
 #include "util/fs.h"
 #include "util/timer.h"
 
@@ -36,28 +37,38 @@ bool source_date_epoch(const Context &ctx, uint32_t *out, std::string *err) {
   return true;
 }
 
-void write_initrd(Context &ctx, const Tree &tree, const std::string &path,
-                  const EarlyCpio *early) {
-  Timer timer(ctx, "write initrd");
+static CpioOptions cpio_options(Context &ctx) {
+  std::string err;
+  CpioOptions opts;
+  if (!source_date_epoch(ctx, &opts.mtime, &err))
+    Fatal(ctx) << err;
+  return opts;
+}
+
+static uint64_t bytes_written(const FdSink &s) {
+  return s.bytes_written();
+}
+static uint64_t bytes_written(const StringSink &s) {
+  return s.data().size();
+}
+
+// The early cpio (uncompressed), then the compressed main archive.
+template <class SinkT>
+static void write_initrd_stream(Context &ctx, const Tree &tree,
+                                const EarlyCpio *early, SinkT &sink,
+                                const std::string &path) {
   Compression compression;
   if (!parse_compression(ctx.config.compression, &compression))
     Fatal(ctx) << "Compression=" << ctx.config.compression
                << " is not one of zstd, xz, gzip, lz4, none";
   std::string err;
-  CpioOptions opts;
-  if (!source_date_epoch(ctx, &opts.mtime, &err))
-    Fatal(ctx) << err;
+  CpioOptions opts = cpio_options(ctx);
   long cpus = sysconf(_SC_NPROCESSORS_ONLN);
   int threads = cpus > 0 ? int(cpus) : 1;
-
-  AtomicFile file;
-  if (!file.open(path, &err))
-    Fatal(ctx) << err;
-  FdSink sink(file.fd(), file.temp_path());
   if (early && !early->files.empty() &&
       !write_cpio_files(early->files, sink, opts, &err))
     Fatal(ctx) << path << ": early cpio: " << err;
-  uint64_t early_bytes = sink.bytes_written();
+  uint64_t early_bytes = bytes_written(sink);
   auto compressor = make_compressor(compression, ctx.config.compression_level,
                                     threads, &sink, &err);
   if (!compressor)
@@ -65,19 +76,47 @@ void write_initrd(Context &ctx, const Tree &tree, const std::string &path,
                << err;
   if (!write_cpio(tree, *compressor, opts, &err) || !compressor->finish(&err))
     Fatal(ctx) << "cannot write " << path << ": " << err;
-  if (!file.commit(&err))
-    Fatal(ctx) << err;
-  Log(ctx) << "wrote " << path << ": " << sink.bytes_written() << " bytes ("
+  Log(ctx) << "wrote " << path << ": " << bytes_written(sink) << " bytes ("
            << (early_bytes ? std::to_string(early_bytes) + " early cpio + "
                            : "")
            << tree.size() << " paths, " << tree.content_bytes()
            << " bytes of file data, " << compression_name(compression) << ")";
 }
 
+void write_initrd(Context &ctx, const Tree &tree, const std::string &path,
+                  const EarlyCpio *early) {
+  Timer timer(ctx, "write initrd");
+  std::string err;
+  AtomicFile file;
+  if (!file.open(path, &err))
+    Fatal(ctx) << err;
+  FdSink sink(file.fd(), file.temp_path());
+  write_initrd_stream(ctx, tree, early, sink, path);
+  if (!file.commit(&err))
+    Fatal(ctx) << err;
+}
+
+std::string initrd_bytes(Context &ctx, const Tree &tree,
+                         const EarlyCpio *early) {
+  Timer timer(ctx, "write initrd");
+  StringSink sink;
+  write_initrd_stream(ctx, tree, early, sink, "the initrd");
+  return sink.data();
+}
+
+std::string early_cpio_bytes(Context &ctx, const EarlyCpio &early) {
+  std::string err;
+  StringSink sink;
+  if (!write_cpio_files(early.files, sink, cpio_options(ctx), &err))
+    Fatal(ctx) << "early cpio: " << err;
+  return sink.data();
+}
+
 void check_image_format(Context &ctx) {
-  if (ctx.config.format != "cpio")
-    Fatal(ctx) << "Format=" << ctx.config.format
-               << " is not supported yet; use Format=cpio";
+  const std::string &format = ctx.config.format;
+  if (format != "cpio" && format != "uki")
+    Fatal(ctx) << "Format=" << format
+               << " is not supported yet; use Format=cpio or Format=uki";
   // Found now rather than after a minute of downloads.
   std::string dir = dirname(ctx.config.output);
   if (!is_directory(dir))
@@ -90,7 +129,10 @@ void check_image_format(Context &ctx) {
 
 void write_image(Context &ctx, const EarlyCpio *early) {
   check_image_format(ctx);
-  write_initrd(ctx, ctx.tree, ctx.config.output, early);
+  if (ctx.config.format == "uki")
+    write_uki(ctx, early);
+  else
+    write_initrd(ctx, ctx.tree, ctx.config.output, early);
 }
 
 } // namespace initpack

@@ -25,6 +25,12 @@ struct EarlyCpio {
 void write_initrd(Context &ctx, const Tree &tree, const std::string &path,
                   const EarlyCpio *early = nullptr);
 
+// The same initrd in memory (for a UKI's .initrd section), and the early
+// cpio alone (for its .ucode section).
+std::string initrd_bytes(Context &ctx, const Tree &tree,
+                         const EarlyCpio *early);
+std::string early_cpio_bytes(Context &ctx, const EarlyCpio &early);
+
 // Writes ctx.tree as ctx.config.format (cpio; more formats to come) to
 // ctx.config.output. The one place a new output format is added.
 void write_image(Context &ctx, const EarlyCpio *early);

@@ -124,7 +124,9 @@ _boot() {
   BOOT_N=$((${BOOT_N:-0} + 1))
   BOOT_LOG="$T/boot$BOOT_N.log"
   BOOT_OUT="$T/boot$BOOT_N.out"
-  if [[ " ${args[*]} " != *" --kernel "* ]]; then
+  # UEFI boots (--uki, --esp, --uefi) take the kernel from the ESP.
+  if [[ " ${args[*]} " != *" --kernel "* && " ${args[*]} " != *" --uki "* &&
+    " ${args[*]} " != *" --esp "* && " ${args[*]} " != *" --uefi "* ]]; then
     local kernel
     kernel=$(test_kernel) || exit
     args+=(--kernel "$kernel")

@@ -1,6 +1,7 @@
 // The serial-console scanner and the qemu command line, without qemu.
 #include "boot/qemu.h"
 #include "boot/serial_scanner.h"
+#include "boot/uefi.h"
 #include "context.h"
 #include "util/fs.h"
 
@@ -263,4 +264,28 @@ TEST(QemuOptions, DefaultKernelIsTheVmlinuzBesideTheInitrd) {
   o.initrd = dir.path() + "/initrd.img";
   resolve_qemu_options(ctx, o);
   EXPECT_EQ(o.kernel, dir.path() + "/vmlinuz");
+}
+
+// A UEFI boot of a UKI: OVMF in pflash (code read-only), the ESP as a
+// boot disk, no -kernel (the UKI carries kernel and command line);
+// SecureBoot needs q35 with SMM and secure flash.
+TEST(QemuArgv, UefiBootOfUkiWithSecureBoot) {
+  QemuOptions o;
+  o.uki = "linux.efi";
+  o.secure_boot = true;
+  UefiFiles f{"code.fd", "vars.fd", "esp.img"};
+  std::string a = joined(qemu_argv(o, "", &f));
+  EXPECT_EQ(a.find("-kernel"), std::string::npos);
+  EXPECT_NE(a.find("-machine q35,smm=on -global "
+                   "driver=cfi.pflash01,property=secure,value=on"),
+            std::string::npos);
+  EXPECT_NE(a.find("-drive if=pflash,format=raw,unit=0,readonly=on,"
+                   "file=code.fd -drive if=pflash,format=raw,unit=1,"
+                   "file=vars.fd"),
+            std::string::npos);
+  EXPECT_NE(a.find("-drive file=esp.img,if=none,id=esp,format=raw,"
+                   "snapshot=on -device virtio-blk-pci,drive=esp,bootindex=0"),
+            std::string::npos);
+  EXPECT_TRUE(wants_uefi(o));
+  EXPECT_FALSE(wants_uefi(QemuOptions{}));
 }
