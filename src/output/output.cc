@@ -1,6 +1,7 @@
 #include "output/output.h"
 
 #include "context.h"
+#include "output/erofs/image.h"
 #include "util/fs.h"
 #include "util/timer.h"
 
@@ -75,22 +76,27 @@ void write_initrd(Context &ctx, const Tree &tree, const std::string &path,
 }
 
 void check_image_format(Context &ctx) {
-  if (ctx.config.format != "cpio")
+  if (ctx.config.format != "cpio" && ctx.config.format != "erofs")
     Fatal(ctx) << "Format=" << ctx.config.format
-               << " is not supported yet; use Format=cpio";
+               << " is not supported yet; use Format=cpio or erofs";
+  if (ctx.config.format == "erofs")
+    check_erofs_output(ctx);
   // Found now rather than after a minute of downloads.
   std::string dir = dirname(ctx.config.output);
   if (!is_directory(dir))
     Fatal(ctx) << "Output=" << ctx.config.output << ": directory " << dir
                << " does not exist";
   if (access(dir.c_str(), W_OK) != 0)
-    Fatal(ctx) << "Output=" << ctx.config.output << ": cannot write to "
-               << dir << ": " << errno_string();
+    Fatal(ctx) << "Output=" << ctx.config.output << ": cannot write to " << dir
+               << ": " << errno_string();
 }
 
 void write_image(Context &ctx, const EarlyCpio *early) {
   check_image_format(ctx);
-  write_initrd(ctx, ctx.tree, ctx.config.output, early);
+  if (ctx.config.format == "erofs")
+    write_erofs_output(ctx, early);
+  else
+    write_initrd(ctx, ctx.tree, ctx.config.output, early);
 }
 
 } // namespace initpack

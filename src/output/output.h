@@ -25,8 +25,8 @@ struct EarlyCpio {
 void write_initrd(Context &ctx, const Tree &tree, const std::string &path,
                   const EarlyCpio *early = nullptr);
 
-// Writes ctx.tree as ctx.config.format (cpio; more formats to come) to
-// ctx.config.output. The one place a new output format is added.
+// Writes ctx.tree as ctx.config.format (cpio, or erofs: output/erofs/
+// image.h) to ctx.config.output. The one place a new output format is added.
 void write_image(Context &ctx, const EarlyCpio *early);
 // Fatal, before any work, when write_image cannot write ctx.config.format.
 void check_image_format(Context &ctx);
