@@ -187,10 +187,12 @@ bool attach_loop(const std::string &file, std::string *dev_path,
   bool ok = ioctl(loop, LOOP_CONFIGURE, &config) == 0;
   if (!ok)
     *err = *dev_path + ": LOOP_CONFIGURE for " + file + ": " + errstr();
-  // The verity table opens the loop device itself; once it lets go, the
-  // loop device detaches (autoclear).
+  // Autoclear detaches the loop device when its last opener closes it, so
+  // our descriptor stays open (close-on-exec) until the verity table or
+  // the mount holds the device; after that, their release detaches it.
   close(backing);
-  close(loop);
+  if (!ok)
+    close(loop);
   return ok;
 }
 
