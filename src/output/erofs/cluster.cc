@@ -60,9 +60,16 @@ bool compress_clusters(const std::string &data, bool hc, int level,
     Cluster c;
     c.start = pos;
     if (uint32_t(consumed) <= kBlockSize) {
-      // No gain: a raw block holds as much.
+      // No gain: a raw block holds as much. Linux 6.1 maps the last PLAIN
+      // cluster up to the end of the file's last logical cluster and
+      // refuses it (EFSCORRUPTED) when that span exceeds one block, so a
+      // final raw cluster that crosses a 4096-byte boundary ends at it and
+      // the rest gets a cluster of its own.
       c.plain = true;
       c.length = uint32_t(std::min<uint64_t>(left, kBlockSize));
+      uint32_t in_lcluster = uint32_t(pos % kBlockSize);
+      if (left <= kBlockSize && in_lcluster + c.length > kBlockSize)
+        c.length = kBlockSize - in_lcluster;
       c.block.assign(data, pos, c.length);
       c.block.resize(kBlockSize, '\0');
     } else {
