@@ -78,6 +78,14 @@ struct Config {
   std::string secure_boot_key;         // SecureBootKey= (PEM, pkcs11:)
   std::string secure_boot_certificate; // SecureBootCertificate=
   bool sign_later = false;             // SignLater=
+  // Format=erofs: a dm-verity tree after the image; with Stage1=, a small
+  // first-stage initrd at Output= that mounts the image (Stage2Output=)
+  // found at Stage2Location= (see stage1/stage1.h for the syntax).
+  bool verity = true;        // Verity=
+  bool stage1 = false;       // Stage1=
+  std::string stage2_output; // Stage2Output=, "": Output.erofs
+  std::string stage2_location = "LABEL=initpack-stage2";
+  std::vector<std::string> stage1_modules; // empty: virtio disks (stage 1)
 
   // [Build]
   std::string cache_directory; // empty: XDG cache / /var/cache

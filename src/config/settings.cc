@@ -22,6 +22,21 @@ static std::string check_url(std::string_view v) {
   return "'" + std::string(v) + "' is not an http://, https:// or file:/ URL";
 }
 
+// Stage2Location=: "initrd", or a device spec with an optional ":/PATH".
+static std::string check_stage2_location(std::string_view v) {
+  if (v == "initrd")
+    return "";
+  std::string_view dev = v.substr(0, v.find(":/"));
+  if (!dev.starts_with("/dev/") && !dev.starts_with("LABEL=") &&
+      !dev.starts_with("PARTLABEL="))
+    return "'" + std::string(v) +
+           "' is not initrd, /dev/NAME, LABEL=NAME or PARTLABEL=NAME "
+           "(each optionally followed by :/PATH)";
+  if (dev.find_first_of(" \t") != std::string_view::npos)
+    return "'" + std::string(v) + "' contains white space";
+  return "";
+}
+
 // Names that end up in paths (profiles/NAME, /lib/modules/VERSION) must not
 // climb out of their directory.
 static std::string check_name(std::string_view v) {
@@ -375,6 +390,60 @@ const std::vector<Setting> &settings() {
        .metavar = "BOOL",
        .help = "Put CPU microcode updates in an uncompressed early cpio in "
                "front of the image."},
+      {.section = "Output",
+       .key = "Verity",
+       .flags = "--verity,!--no-verity",
+       .type = Bool,
+       .member = &Config::verity,
+       .metavar = "BOOL",
+       .help = "Format=erofs: append a dm-verity hash tree to the image and "
+               "write its root hash to IMAGE.roothash; stage 1 refuses an "
+               "image that does not match it."},
+      {.section = "Output",
+       .key = "Stage1",
+       .flags = "--stage1,!--no-stage1",
+       .type = Bool,
+       .member = &Config::stage1,
+       .metavar = "BOOL",
+       .help = "Format=erofs: write a small first-stage initrd to Output= "
+               "that finds the EROFS image at Stage2Location=, verifies it "
+               "and starts the systemd initrd inside it; the image itself "
+               "goes to Stage2Output=."},
+      {.section = "Output",
+       .key = "Stage2Output",
+       .flags = "--stage2-output",
+       .type = Path,
+       .member = &Config::stage2_output,
+       .metavar = "FILE",
+       .help = "With Stage1=: where to write the EROFS image (not written "
+               "with Stage2Location=initrd).",
+       .default_doc = "Output= with .erofs appended"},
+      {.section = "Output",
+       .key = "Stage2Location",
+       .flags = "--stage2-location",
+       .type = String,
+       .member = &Config::stage2_location,
+       .metavar = "WHERE",
+       .help = "With Stage1=: where stage 1 finds the image at boot: "
+               "'initrd' (inside the first-stage initrd), a device (/dev/vdb, "
+               "LABEL=, PARTLABEL=) holding the image, or DEVICE:PATH for a "
+               "file on that device's file system (e.g. an ESP). The kernel "
+               "command line's initpack.stage2= overrides it.",
+       .check = check_stage2_location},
+      {.section = "Output",
+       .key = "Stage1Modules",
+       .flags = "--stage1-module",
+       .type = List,
+       .member = &Config::stage1_modules,
+       .metavar = "MODULE",
+       .help = "With Stage1=: kernel modules stage 1 loads to reach the "
+               "image (the storage driver, and the file system for "
+               "DEVICE:PATH), besides erofs, dm-verity and loop; their "
+               "dependencies come too.",
+       .merge = Merge::Append,
+       .default_doc = "virtio_pci virtio_blk (the disks of initpack qemu) for "
+                      "a device; none for Stage2Location=initrd",
+       .check = check_name},
 
       {.section = "Output",
        .key = "Stub",

@@ -1,6 +1,7 @@
 #include "output/output.h"
 
 #include "context.h"
+#include "output/erofs/image.h"
 #include "output/uki.h"
 #include "util/fs.h"
 #include "util/timer.h"
@@ -114,9 +115,11 @@ std::string early_cpio_bytes(Context &ctx, const EarlyCpio &early) {
 
 void check_image_format(Context &ctx) {
   const std::string &format = ctx.config.format;
-  if (format != "cpio" && format != "uki")
+  if (format != "cpio" && format != "uki" && format != "erofs")
     Fatal(ctx) << "Format=" << format
-               << " is not supported yet; use Format=cpio or Format=uki";
+               << " is not supported; use Format=cpio, uki or erofs";
+  if (format == "erofs")
+    check_erofs_output(ctx);
   // Found now rather than after a minute of downloads.
   std::string dir = dirname(ctx.config.output);
   if (!is_directory(dir))
@@ -131,6 +134,8 @@ void write_image(Context &ctx, const EarlyCpio *early) {
   check_image_format(ctx);
   if (ctx.config.format == "uki")
     write_uki(ctx, early);
+  else if (ctx.config.format == "erofs")
+    write_erofs_output(ctx, early);
   else
     write_initrd(ctx, ctx.tree, ctx.config.output, early);
 }

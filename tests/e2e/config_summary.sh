@@ -106,7 +106,7 @@ rm "$bad"
 # and its empty list assignments clear the lists, profiles' entries too.
 "$INITPACK" summary --sample >"$T/sample.conf"
 mkdir -p "$T/sample/initpack.conf.d"
-sed -n 's/^#\([A-Za-z]*=\)/\1/p; /^\[/p' "$T/sample.conf" \
+sed -n 's/^#\([A-Za-z][A-Za-z0-9]*=\)/\1/p; /^\[/p' "$T/sample.conf" \
   >"$T/sample/initpack.conf"
 grep -q '^Format=cpio$' "$T/sample/initpack.conf" || fail "sample lacks Format=cpio"
 INITPACK_SYSTEM_CONFIG_DIRS= "$INITPACK" summary --json >"$T/defaults.json"
