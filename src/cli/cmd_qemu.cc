@@ -142,6 +142,9 @@ void register_qemu_command(CLI::App &app, Context &ctx, int *exit_code) {
                   "Network: user[,hostfwd=…][,guestfwd=…] (the guest reaches "
                   "the host's 127.0.0.1 as 10.0.2.2)");
   cmd->add_flag("--tpm", o.tpm, "Give the guest a TPM 2.0 (swtpm)");
+  cmd->add_option("--tpm-state", o.tpm_state,
+                  "With --tpm: keep the TPM's state in DIR (an existing "
+                  "directory), so a later boot sees the same TPM");
   cmd->add_option("--extra", o.extra_args,
                   "Raw qemu argument, e.g. --extra=-cpu --extra=max "
                   "(repeatable)")
