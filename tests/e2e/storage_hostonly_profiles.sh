@@ -38,9 +38,12 @@ luks-$luks UUID=$luks none tries=1,tpm2-device=auto
 data UUID=0000-not-root /etc/data.key
 EOT
 
-build_test_initrd "$T/initrd.img" --hostonly --sysfs-root "$sys" \
-  --proc-root "$rec/proc" --crypttab "$rec/crypttab" --verbose >"$T/build.log" 2>&1 ||
-  { cat "$T/build.log" >&2; fail "hostonly build failed"; }
+# --verbose prints why each profile was chosen.
+"$INITPACK" --verbose build --cache-dir "$INITPACK_TEST_CACHE" \
+  --kernel-package "$TEST_KERNEL_PACKAGE" -o "$T/initrd.img" --hostonly \
+  --sysfs-root "$sys" --proc-root "$rec/proc" --crypttab "$rec/crypttab" \
+  >"$T/build.log" 2>&1 || { cat "$T/build.log" >&2; fail "hostonly build failed"; }
+grep "hostonly: profile" "$T/build.log"
 for p in luks tpm2 lvm raid; do
   grep -q "hostonly: profile $p: " "$T/build.log" ||
     { cat "$T/build.log" >&2; fail "hostonly did not choose profile $p"; }
