@@ -457,6 +457,11 @@ QemuResult run_qemu(Context &ctx, const QemuOptions &opts) {
   if (!watch.decided())
     judge_undecided(res, watch, qemu, timed_out, g_stop_signal);
   qemu.kill_and_wait();
+  // A kept TPM state: let swtpm see the connection close and exit on its
+  // own (--terminate), its state written, rather than killing it.
+  if (!opts.tpm_state.empty())
+    for (int i = 0; i < 40 && !swtpm.poll_exit(); i++)
+      usleep(50 * 1000);
   watch.finish();
   return res;
 }

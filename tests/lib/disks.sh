@@ -17,14 +17,21 @@
 
 . "$TESTS_LIB/storage-layout.sh"
 
-# What the disks depend on: the builder, the layout, the profiles the
-# builder's image is made from, the test root (boot.sh, busybox) and the
-# kernel.
+# The profiles the builder's image is made from (besides default).
+_STORAGE_BUILDER_PROFILES="luks tpm2 lvm raid btrfs xfs"
+
+# What the disks depend on: the builder, the layout, the storage profiles
+# the builder's image is made from (not the default profile, which other
+# work changes often and which does not shape the disks), the test root
+# (boot.sh, busybox) and the kernel.
 _storage_key() {
+  local p
   {
     cat "$TESTS_LIB/disk-builder" "$TESTS_LIB/storage-layout.sh" \
       "$TESTS_LIB/disks.sh" "$TESTS_LIB/boot.sh" "$(command -v busybox)"
-    find "$INITPACK_PROFILES_DIR" -type f | LC_ALL=C sort | xargs cat
+    for p in $_STORAGE_BUILDER_PROFILES; do
+      find "$INITPACK_PROFILES_DIR/$p" -type f | LC_ALL=C sort | xargs cat
+    done
     echo "$KERNEL_VERSION"
   } | sha256sum | cut -c1-16
 }
@@ -65,7 +72,7 @@ storage_disks() {
 }
 
 _storage_build() {
-  local dir=$1 set name count size i start
+  local dir=$1 set name count size i start p
   local root="$dir/root" tree="$dir/tree/usr/lib/initpack-test"
   make_test_root "$root"
   _storage_root_hook >"$root/etc/initpack-test.d/20-storage.sh"
@@ -73,8 +80,9 @@ _storage_build() {
   mkdir -p "$tree"
   cp "$TESTS_LIB/disk-builder" "$TESTS_LIB/storage-layout.sh" "$tree/"
   mkdir -p "$dir/builder"
-  build_test_initrd "$dir/builder/initrd.img" --profile luks --profile tpm2 \
-    --profile lvm --profile raid --profile btrfs --profile xfs \
+  local -a profiles=()
+  for p in $_STORAGE_BUILDER_PROFILES; do profiles+=(--profile "$p"); done
+  build_test_initrd "$dir/builder/initrd.img" "${profiles[@]}" \
     -p xfsprogs -p coreutils --extra-tree "$dir/tree" >&2
   local -a drives=(--drive "$dir/source.img,snapshot")
   for set in $STORAGE_SETS; do
@@ -96,6 +104,11 @@ _storage_build() {
     return 1
   }
   echo "disk builder: $(($(date +%s) - start)) s" >&2
+  # The TPM the tpm2 set's key is sealed to: without it that set is useless.
+  [ -s "$dir/tpm2.state/tpm2-00.permall" ] || {
+    echo "the disk builder's TPM state was not kept in $dir/tpm2.state" >&2
+    return 1
+  }
   rm -rf "$dir/root" "$dir/tree" "$dir/builder" "$dir/source.img"
   touch "$dir/done"
 }
