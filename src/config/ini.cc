@@ -1,4 +1,5 @@
 #include "config/ini.h"
+#include "util/strings.h"
 
 #include <optional>
 
@@ -6,14 +7,6 @@ namespace initpack {
 
 static bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
-static std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front()))
-    s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back()))
-    s.remove_suffix(1);
-  return s;
 }
 
 static bool is_comment_line(std::string_view line) {
@@ -144,16 +137,6 @@ private:
 };
 
 } // namespace
-
-static std::vector<std::string_view> split_lines(std::string_view text) {
-  std::vector<std::string_view> lines;
-  while (!text.empty()) {
-    size_t nl = text.find('\n');
-    lines.push_back(text.substr(0, nl));
-    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
-  }
-  return lines;
-}
 
 // The whitespace every non-blank line starts with. mkosi dedents a file
 // before reading it (textwrap.dedent), so a uniformly indented file is not

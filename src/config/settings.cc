@@ -1,4 +1,5 @@
 #include "config/settings.h"
+#include "util/strings.h"
 
 #include "util/fs.h"
 
@@ -433,13 +434,6 @@ const Setting *find_setting(std::string_view key) {
 }
 
 // ---- Parsing values --------------------------------------------------------
-
-static std::string_view trim(std::string_view s) {
-  size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos)
-    return {};
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-}
 
 static std::vector<std::string> split_list(std::string_view v, ListSplit how) {
   std::string_view seps = how == ListSplit::Words    ? ", \t\r\n"

@@ -1,4 +1,5 @@
 #include "image/initrd_setup.h"
+#include "util/strings.h"
 
 #include "context.h"
 #include "image/materialize.h"
@@ -66,13 +67,8 @@ void apply_static_tmpfiles(Context &ctx) {
         files.push_back(it->first);
     for (const std::string &file : files) {
       std::string text = read_entry(ctx, file);
-      size_t pos = 0;
-      while (pos < text.size()) {
-        size_t nl = text.find('\n', pos);
-        if (nl == std::string::npos)
-          nl = text.size();
-        std::string line = text.substr(pos, nl - pos);
-        pos = nl + 1;
+      for (std::string_view raw : split_lines(text)) {
+        std::string line(raw);
         char type[8] = {}, path[512] = {}, mode[16] = {}, user[64] = {},
              group[64] = {}, age[64] = {}, arg[512] = {};
         int n = sscanf(line.c_str(), "%7s %511s %15s %63s %63s %63s %511s",

@@ -11,10 +11,19 @@ namespace initpack {
 struct Context;
 class Tree;
 
+// The processor a hostonly image is for, from /proc/cpuinfo.
+struct CpuId {
+  std::string vendor; // "GenuineIntel", "AuthenticAMD"
+  int family = 0, model = 0, stepping = 0;
+};
+bool parse_cpuinfo(const std::string &text, CpuId *out);
+
 // The early cpio's files from a tree holding the microcode packages'
-// lib/firmware/intel-ucode/* and lib/firmware/amd-ucode/*.bin. Empty when
+// lib/firmware/intel-ucode/* and lib/firmware/amd-ucode/*.bin; with `cpu`,
+// only that processor's file (intel-ucode/FF-MM-SS, or amd-ucode's
+// microcode_amd_famXXh.bin), as dracut does in hostonly mode. Empty when
 // the tree has none.
-EarlyCpio microcode_cpio(const Tree &tree);
+EarlyCpio microcode_cpio(const Tree &tree, const CpuId *cpu = nullptr);
 
 // The pass: resolves, fetches and unpacks the microcode packages into a
 // tree of their own (they are not part of the image) and returns the early

@@ -1,4 +1,5 @@
 #include "image/sysusers.h"
+#include "util/strings.h"
 
 #include "context.h"
 
@@ -44,13 +45,7 @@ static bool split_fields(std::string_view line, std::vector<std::string> *out,
 bool parse_sysusers(std::string_view text, const std::string &filename,
                     std::vector<SysusersLine> *out, std::string *err) {
   int lineno = 0;
-  size_t pos = 0;
-  while (pos <= text.size()) {
-    size_t nl = text.find('\n', pos);
-    if (nl == std::string_view::npos)
-      nl = text.size();
-    std::string_view line = text.substr(pos, nl - pos);
-    pos = nl + 1;
+  for (std::string_view line : split_lines(text)) {
     lineno++;
     std::vector<std::string> f;
     std::string why;

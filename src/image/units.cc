@@ -1,18 +1,11 @@
 #include "image/units.h"
+#include "util/strings.h"
 
 #include "context.h"
 
 #include <set>
 
 namespace initpack {
-
-static std::string_view trim(std::string_view s) {
-  while (!s.empty() && isspace(static_cast<unsigned char>(s.front())))
-    s.remove_prefix(1);
-  while (!s.empty() && isspace(static_cast<unsigned char>(s.back())))
-    s.remove_suffix(1);
-  return s;
-}
 
 static void append_words(std::vector<std::string> *out, std::string_view v) {
   size_t i = 0;
@@ -29,13 +22,8 @@ static void append_words(std::vector<std::string> *out, std::string_view v) {
 InstallSection parse_install_section(std::string_view text) {
   InstallSection s;
   bool in_install = false;
-  size_t pos = 0;
-  while (pos <= text.size()) {
-    size_t nl = text.find('\n', pos);
-    if (nl == std::string_view::npos)
-      nl = text.size();
-    std::string_view line = trim(text.substr(pos, nl - pos));
-    pos = nl + 1;
+  for (std::string_view raw : split_lines(text)) {
+    std::string_view line = trim(raw);
     if (line.empty() || line[0] == '#' || line[0] == ';')
       continue;
     if (line[0] == '[') {

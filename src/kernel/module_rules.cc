@@ -1,4 +1,5 @@
 #include "kernel/module_rules.h"
+#include "util/strings.h"
 
 #include "util/fs.h"
 
@@ -102,13 +103,8 @@ bool parse_module_rule(const std::string &text, const std::string &origin,
 
 bool parse_module_rule_list(std::string_view text, const std::string &path,
                             std::vector<ModuleRule> *out, std::string *err) {
-  size_t lineno = 0, pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos)
-      end = text.size();
-    std::string_view raw = text.substr(pos, end - pos);
-    pos = end + 1;
+  size_t lineno = 0;
+  for (std::string_view raw : split_lines(text)) {
     lineno++;
     std::string_view line = raw;
     // A comment starts at '#' at the line start or after blank space, so

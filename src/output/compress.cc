@@ -1,4 +1,5 @@
 #include "output/compress.h"
+#include "util/fs.h"
 
 #include "util/diag.h"
 
@@ -95,20 +96,12 @@ bool compression_level_range(Compression c, int *min, int *max) {
 }
 
 bool FdSink::write(const void *data, size_t size, std::string *err) {
-  const char *p = static_cast<const char *>(data);
-  while (size > 0) {
-    ssize_t n = ::write(fd_, p, size);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0) {
-      *err = "cannot write " + (name_.empty() ? "output" : name_) + ": " +
-             errno_string();
-      return false;
-    }
-    p += n;
-    size -= n;
-    bytes_ += n;
+  if (!write_all(fd_, data, size)) {
+    *err = "cannot write " + (name_.empty() ? "output" : name_) + ": " +
+           errno_string();
+    return false;
   }
+  bytes_ += size;
   return true;
 }
 

@@ -84,8 +84,8 @@ void check_image_format(Context &ctx) {
     Fatal(ctx) << "Output=" << ctx.config.output << ": directory " << dir
                << " does not exist";
   if (access(dir.c_str(), W_OK) != 0)
-    Fatal(ctx) << "Output=" << ctx.config.output << ": cannot write to "
-               << dir << ": " << errno_string();
+    Fatal(ctx) << "Output=" << ctx.config.output << ": cannot write to " << dir
+               << ": " << errno_string();
 }
 
 void write_image(Context &ctx, const EarlyCpio *early) {

@@ -1,4 +1,5 @@
 #include "packages/apt_sources.h"
+#include "util/strings.h"
 
 #include "packages/deb822.h"
 #include "util/fs.h"
@@ -111,13 +112,8 @@ std::string strip_comment(std::string_view line) {
 bool parse_one_line_sources(std::string_view text, const std::string &file,
                             std::vector<AptSource> *out, std::string *err) {
   int lineno = 0;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t nl = text.find('\n', pos);
-    if (nl == std::string_view::npos)
-      nl = text.size();
-    std::string line = strip_comment(text.substr(pos, nl - pos));
-    pos = nl + 1;
+  for (std::string_view raw : split_lines(text)) {
+    std::string line = strip_comment(raw);
     lineno++;
     // "[ arch=amd64 ]" may have blanks inside the brackets: pad them so
     // they split as words of their own.

@@ -1,4 +1,7 @@
 #include "packages/archive.h"
+#include "util/strings.h"
+
+#include "output/decompress.h"
 
 #include "packages/deb822.h"
 #include "packages/index.h"
@@ -26,31 +29,37 @@ bool is_kept_field(std::string_view name) {
   return false;
 }
 
-// Decompresses a Packages file (.xz, .gz or plain) with libarchive's raw
-// format, which undoes any compression it knows.
+// Decompresses a Packages file (.xz, .gz or plain) with the decoders the
+// initrd reader uses (output/decompress.h). An empty component's index is
+// a valid, empty stream, which libarchive's raw format refused.
 bool read_packages_file(const std::string &path, std::string *out,
                         std::string *err) {
-  if (!path.ends_with(".xz") && !path.ends_with(".gz"))
-    return read_file(path, out, err);
-  struct archive *a = archive_read_new();
-  archive_read_support_filter_all(a);
-  archive_read_support_format_raw(a);
-  struct archive_entry *entry;
-  bool ok =
-      archive_read_open_filename(a, path.c_str(), 1 << 16) == ARCHIVE_OK &&
-      archive_read_next_header(a, &entry) == ARCHIVE_OK;
-  out->clear();
-  char buf[1 << 16];
-  la_ssize_t n = 0;
-  while (ok && (n = archive_read_data(a, buf, sizeof buf)) > 0)
-    out->append(buf, n);
-  if (!ok || n < 0) {
-    *err = "cannot decompress " + path + ": " +
-           (archive_error_string(a) ? archive_error_string(a) : "unknown");
-    ok = false;
+  std::string data;
+  if (!read_file(path, &data, err))
+    return false;
+  if (!path.ends_with(".xz") && !path.ends_with(".gz")) {
+    *out = std::move(data);
+    return true;
   }
-  archive_read_free(a);
-  return ok;
+  StreamFormat f = detect_stream(data);
+  if (f != StreamFormat::Xz && f != StreamFormat::Gzip) {
+    *err = "cannot decompress " + path + ": not an xz or gzip stream";
+    return false;
+  }
+  out->clear();
+  StreamInfo info;
+  std::string why;
+  if (!decompress_stream(
+          f, data,
+          [&](const char *p, size_t n, std::string *) {
+            out->append(p, n);
+            return true;
+          },
+          &info, &why)) {
+    *err = "cannot decompress " + path + ": " + why;
+    return false;
+  }
+  return true;
 }
 
 bool write_solv(Repo *repo, const std::string &path, std::string *err) {
@@ -85,13 +94,7 @@ std::string strip_packages_text(std::string_view in,
     has_package = false;
     size = 0;
   };
-  size_t pos = 0;
-  while (pos < in.size()) {
-    size_t nl = in.find('\n', pos);
-    if (nl == std::string_view::npos)
-      nl = in.size();
-    std::string_view line = in.substr(pos, nl - pos);
-    pos = nl + 1;
+  for (std::string_view line : split_lines(in)) {
     if (line.empty()) {
       end_paragraph();
       if (!out.empty() && !out.ends_with("\n\n"))

@@ -131,19 +131,10 @@ bool BlobWriter::begin(std::string *err) {
 bool BlobWriter::write(const void *data, size_t size, std::string *err) {
   hash_->update(data, size);
   size_ += size;
-  const char *p = static_cast<const char *>(data);
-  while (size > 0) {
-    ssize_t n = ::write(fd_, p, size);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0) {
-      *err = "cannot write " + temp_path_ + ": " + std::strerror(errno);
-      return false;
-    }
-    p += n;
-    size -= n;
-  }
-  return true;
+  if (write_all(fd_, data, size))
+    return true;
+  *err = "cannot write " + temp_path_ + ": " + std::strerror(errno);
+  return false;
 }
 
 bool BlobWriter::commit(std::string *sha256, uint64_t *size, std::string *err) {

@@ -1,4 +1,5 @@
 #include "packages/deb822.h"
+#include "util/strings.h"
 
 #include <cctype>
 
@@ -41,27 +42,12 @@ std::string Deb822Paragraph::get(std::string_view name) const {
   return f ? f->value : std::string();
 }
 
-static std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() &&
-         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
-}
-
 bool parse_deb822(std::string_view text, const std::string &file,
                   std::vector<Deb822Paragraph> *out, std::string *err) {
   out->clear();
   bool in_paragraph = false;
   int lineno = 0;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t nl = text.find('\n', pos);
-    if (nl == std::string_view::npos)
-      nl = text.size();
-    std::string_view line = text.substr(pos, nl - pos);
-    pos = nl + 1;
+  for (std::string_view line : split_lines(text)) {
     lineno++;
     if (!line.empty() && line[0] == '#')
       continue;

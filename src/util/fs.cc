@@ -156,20 +156,25 @@ bool AtomicFile::open(const std::string &path, std::string *err, int mode) {
   return true;
 }
 
-bool AtomicFile::write(const void *data, size_t size, std::string *err) {
+bool write_all(int fd, const void *data, size_t size) {
   const char *p = static_cast<const char *>(data);
   while (size > 0) {
-    ssize_t n = ::write(fd_, p, size);
+    ssize_t n = ::write(fd, p, size);
     if (n < 0 && errno == EINTR)
       continue;
-    if (n < 0) {
-      *err = why("cannot write", temp_path_);
+    if (n < 0)
       return false;
-    }
     p += n;
     size -= n;
   }
   return true;
+}
+
+bool AtomicFile::write(const void *data, size_t size, std::string *err) {
+  if (write_all(fd_, data, size))
+    return true;
+  *err = why("cannot write", temp_path_);
+  return false;
 }
 
 bool AtomicFile::commit(std::string *err) {

@@ -12,6 +12,9 @@
 namespace initpack {
 
 bool read_file(const std::string &path, std::string *out, std::string *err);
+// Writes all of `data` to `fd`, retrying short writes and EINTR. On false,
+// errno says why.
+bool write_all(int fd, const void *data, size_t size);
 bool write_file(const std::string &path, std::string_view data,
                 std::string *err, int mode = 0644);
 bool file_exists(const std::string &path);

@@ -1,0 +1,17 @@
+// Small string helpers shared by the parsers (INI, deb822, sysusers.d,
+// tmpfiles.d, unit files, module lists).
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+namespace initpack {
+
+// The lines of `text` without their '\n'. A last line without '\n' counts;
+// an empty text has no lines.
+std::vector<std::string_view> split_lines(std::string_view text);
+
+// `s` without leading and trailing blanks (space, tab, \r, \n, \f, \v).
+std::string_view trim(std::string_view s);
+
+} // namespace initpack
