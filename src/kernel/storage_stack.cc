@@ -2,6 +2,7 @@
 
 #include "kernel/host_devices.h"
 #include "util/fs.h"
+#include "util/strings.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -17,9 +18,7 @@ std::string read_attr(const std::string &path) {
   std::string s, err;
   if (!read_file(path, &s, &err))
     return "";
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' '))
-    s.pop_back();
-  return s;
+  return std::string(trim(s));
 }
 
 // Depth first from the mounted device through slaves/; a device reached
@@ -51,9 +50,9 @@ bool is_dm_crypt(const StackLayer &l) {
          !l.dm_uuid.starts_with("CRYPT-INTEGRITY-");
 }
 
-std::vector<std::string> split_words(const std::string &line) {
+std::vector<std::string> split_words(std::string_view line) {
   std::vector<std::string> f;
-  std::istringstream in(line);
+  std::istringstream in{std::string(line)};
   std::string w;
   while (in >> w)
     f.push_back(w);
@@ -100,19 +99,20 @@ bool read_root_storage(const std::string &sysfs_root,
 
 bool parse_crypttab(const std::string &text, const std::string &path,
                     std::vector<CrypttabEntry> *out, std::string *err) {
-  std::istringstream in(text);
-  std::string line;
-  for (int n = 1; std::getline(in, line); n++) {
+  int n = 0;
+  for (std::string_view line : split_lines(text)) {
+    n++;
     std::vector<std::string> f = split_words(line);
     if (f.empty() || f[0].starts_with("#"))
       continue;
     if (f.size() < 2 || f.size() > 4) {
       *err = path + ":" + std::to_string(n) +
-             ": expected NAME DEVICE [KEYFILE [OPTIONS]], got: " + line;
+             ": expected NAME DEVICE [KEYFILE [OPTIONS]], got: " +
+             std::string(line);
       return false;
     }
     f.resize(4);
-    out->push_back({f[0], f[1], f[2], f[3], line, n});
+    out->push_back({f[0], f[1], f[2], f[3], std::string(line), n});
   }
   return true;
 }
