@@ -4,6 +4,7 @@
 #include "build.h"
 
 #include "context.h"
+#include "image/crypttab.h"
 #include "image/extras.h"
 #include "image/initrd_setup.h"
 #include "image/microcode.h"
@@ -106,6 +107,8 @@ void build_image(Context &ctx) {
 
   // Local files: profiles' trees and ExtraTrees=.
   add_extra_trees(ctx);
+  // Hostonly: the host's crypttab entries for the root.
+  add_host_crypttab(ctx);
 
   // What maintainer scripts would have done, declaratively.
   create_users(ctx);

@@ -182,18 +182,25 @@ bool write_all(int fd, std::string_view data) {
   return true;
 }
 
-// swtpm emulating a TPM 2.0 with fresh state in a temporary directory; it
-// exits when qemu closes the connection (--terminate).
-void start_swtpm(Context &ctx, const TempDir &dir, Child &swtpm,
-                 std::string *socket) {
+// swtpm emulating a TPM 2.0; it exits when qemu closes the connection
+// (--terminate). Its state (keys, NV indexes) lives in `state_dir`: a kept
+// directory (--tpm-state), so that a key enrolled in one boot unseals in the
+// next, or else the temporary `dir`. The socket is always in `dir`: a kept
+// directory's path may be longer than a socket name may be.
+void start_swtpm(Context &ctx, const TempDir &dir, std::string state_dir,
+                 Child &swtpm, std::string *socket) {
   std::string prog = find_program("swtpm");
   if (prog.empty())
     Fatal(ctx) << "qemu: --tpm needs swtpm (apt-get install swtpm)";
+  if (state_dir.empty())
+    state_dir = dir.path();
+  else if (!is_directory(state_dir))
+    Fatal(ctx) << "qemu: --tpm-state " << state_dir << ": not a directory";
   *socket = dir.path() + "/swtpm.sock";
   std::vector<std::string> argv = {
       prog,         "socket",
       "--tpm2",     "--terminate",
-      "--tpmstate", "dir=" + dir.path(),
+      "--tpmstate", "dir=" + state_dir,
       "--ctrl",     "type=unixio,path=" + *socket,
       "--log",      "file=" + dir.path() + "/swtpm.log"};
   Log(ctx) << "+ " << shell_quote(argv);
@@ -397,9 +404,9 @@ QemuResult run_qemu(Context &ctx, const QemuOptions &opts) {
   std::optional<TempDir> tpm_dir;
   Child swtpm;
   std::string tpm_socket;
-  if (opts.tpm) {
+  if (opts.tpm || !opts.tpm_state.empty()) {
     tpm_dir.emplace("initpack-swtpm");
-    start_swtpm(ctx, *tpm_dir, swtpm, &tpm_socket);
+    start_swtpm(ctx, *tpm_dir, opts.tpm_state, swtpm, &tpm_socket);
   }
   std::optional<TempDir> uefi_dir;
   UefiFiles uefi;
@@ -458,6 +465,11 @@ QemuResult run_qemu(Context &ctx, const QemuOptions &opts) {
   if (!watch.decided())
     judge_undecided(res, watch, qemu, timed_out, g_stop_signal);
   qemu.kill_and_wait();
+  // A kept TPM state: let swtpm see the connection close and exit on its
+  // own (--terminate), its state written, rather than killing it.
+  if (!opts.tpm_state.empty())
+    for (int i = 0; i < 40 && !swtpm.poll_exit(); i++)
+      usleep(50 * 1000);
   watch.finish();
   return res;
 }

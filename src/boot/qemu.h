@@ -43,9 +43,10 @@ struct QemuOptions {
   std::string accel = "tcg";
   std::string memory = "1024M";
   int smp = 1; // measured: -smp 2 is no faster under TCG here, and costs a core
-  bool icount = false; // -smp 1 -icount shift=0,sleep=off
-  std::string net;     // "" or "user[,hostfwd=…][,guestfwd=…]"
-  bool tpm = false;    // a TPM 2.0 emulated by swtpm
+  bool icount = false;   // -smp 1 -icount shift=0,sleep=off
+  std::string net;       // "" or "user[,hostfwd=…][,guestfwd=…]"
+  bool tpm = false;      // a TPM 2.0 emulated by swtpm
+  std::string tpm_state; // swtpm's state directory, kept; implies tpm
   // UEFI (boot/uefi.h): OVMF instead of qemu's -kernel loader.
   bool uefi = false;
   std::string firmware;      // OVMF code; empty: the ovmf package's

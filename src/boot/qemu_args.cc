@@ -220,7 +220,7 @@ std::vector<std::string> qemu_argv(const QemuOptions &opts,
     argv.insert(argv.end(), {"-netdev", "user,id=net0" + opts.net.substr(4),
                              "-device", "virtio-net-pci,netdev=net0,romfile="});
   }
-  if (opts.tpm) {
+  if (opts.tpm || !opts.tpm_state.empty()) {
     argv.insert(argv.end(), {"-chardev", "socket,id=tpmchr,path=" + tpm_socket,
                              "-tpmdev", "emulator,id=tpm0,chardev=tpmchr",
                              "-device", "tpm-tis,tpmdev=tpm0"});

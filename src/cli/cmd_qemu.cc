@@ -160,6 +160,9 @@ void register_qemu_command(CLI::App &app, Context &ctx, int *exit_code) {
   cmd->add_flag("--secure-boot", o.secure_boot,
                 "SecureBoot-capable firmware (q35 with SMM); enforcing once "
                 "keys are enrolled in the variable store");
+  cmd->add_option("--tpm-state", o.tpm_state,
+                  "With --tpm: keep the TPM's state in DIR (an existing "
+                  "directory), so a later boot sees the same TPM");
   cmd->add_option("--extra", o.extra_args,
                   "Raw qemu argument, e.g. --extra=-cpu --extra=max "
                   "(repeatable)")

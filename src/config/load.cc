@@ -6,6 +6,7 @@
 #include "config/settings.h"
 #include "config/suggest.h"
 #include "context.h"
+#include "kernel/storage_stack.h"
 #include "util/fs.h"
 #include "util/timer.h"
 
@@ -301,10 +302,29 @@ private:
           for (const std::string &name : op.value.items)
             requested.emplace_back(name, op.where);
         }
+    add_hostonly_profiles(&requested);
     std::vector<std::string> stack;
     visit_profile("default", "", stack);
     for (auto &[name, where] : requested)
       visit_profile(name, where, stack);
+  }
+
+  // Hostonly: the storage profiles the root's device stack needs (luks,
+  // lvm, raid …), after the ones asked for. Decided on the files and the
+  // command line alone: profiles cannot turn hostonly on.
+  void add_hostonly_profiles(
+      std::vector<std::pair<std::string, std::string>> *requested) {
+    Config c = replay();
+    if (!c.hostonly)
+      return;
+    std::vector<std::string> notes;
+    for (const StorageProfile &p : detect_storage_profiles(
+             c.sysfs_root, c.proc_root, c.host_crypttab, &notes)) {
+      note("hostonly: profile " + p.name + ": " + p.why);
+      requested->emplace_back(p.name, "hostonly (" + p.why + ")");
+    }
+    for (const std::string &n : notes)
+      note("hostonly: " + n);
   }
 
   // Applies profile `name` after the profiles it names (depth first);

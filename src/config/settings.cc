@@ -275,6 +275,15 @@ const std::vector<Setting> &settings() {
        .help = "Where hostonly mode reads modules and self/mountinfo: /proc, "
                "or a recording."},
       {.section = "Content",
+       .key = "HostCrypttab",
+       .flags = "--crypttab",
+       .type = Path,
+       .member = &Config::host_crypttab,
+       .metavar = "FILE",
+       .help = "Hostonly: the machine's crypttab(5). The entries for the "
+               "dm-crypt devices under / go into the image's /etc/crypttab; "
+               "a missing file means none."},
+      {.section = "Content",
        .key = "FirmwarePackages",
        .flags = "--firmware-package",
        .type = List,

@@ -1,0 +1,150 @@
+# Disks for the storage boot tests (tests/boot/storage_*.sh), sourced after
+# boot.sh. The host kernel has no device-mapper and no md, so LUKS, LVM and
+# RAID disks are made inside a qemu guest, as dracut's tests do: initpack
+# builds a "disk builder" initrd from the storage profiles plus xfsprogs,
+# with tests/lib/disk-builder as its first process (rdinit=), and one boot
+# of it formats every disk set of tests/lib/storage-layout.sh. The result
+# is cached under $TEST_CACHE/storage/KEY, KEY a hash of everything the
+# builder's output depends on, so only the first test (and CI, which starts
+# empty) pays for that boot.
+#
+#   storage_disks                  # builds or finds the sets; sets STORAGE_DIR
+#   storage_drives luks            # "--drive FILE,snapshot" arguments for a set
+#   storage_initrd OUT --profile luks [build args…]   the image under test
+#
+# The test root in every set is make_test_root's, plus a hook printing the
+# block devices the root sits on ("storage-hook: …").
+
+. "$TESTS_LIB/storage-layout.sh"
+
+# The profiles the builder's image is made from (besides default).
+_STORAGE_BUILDER_PROFILES="luks tpm2 lvm raid btrfs xfs"
+
+# What the disks depend on: the builder, the layout, the storage profiles
+# the builder's image is made from (not the default profile, which other
+# work changes often and which does not shape the disks), the test root
+# (boot.sh, busybox) and the kernel.
+_storage_key() {
+  local p
+  {
+    cat "$TESTS_LIB/disk-builder" "$TESTS_LIB/storage-layout.sh" \
+      "$TESTS_LIB/disks.sh" "$TESTS_LIB/boot.sh" "$(command -v busybox)"
+    for p in $_STORAGE_BUILDER_PROFILES; do
+      find "$INITPACK_PROFILES_DIR/$p" -type f | LC_ALL=C sort | xargs cat
+    done
+    echo "$KERNEL_VERSION"
+  } | sha256sum | cut -c1-16
+}
+
+# The hook every storage test root runs: what is stacked under /.
+_storage_root_hook() {
+  cat <<'HOOK'
+echo "storage-hook: root $(grep ' / ' /proc/mounts | cut -d' ' -f1-3)"
+for d in /sys/block/*; do
+  [ -e "$d/dm/name" ] && echo "storage-hook: dm $(cat "$d/dm/name") $(cat "$d/dm/uuid")"
+  [ -e "$d/md/level" ] && echo "storage-hook: md ${d##*/} $(cat "$d/md/level") degraded=$(cat "$d/md/degraded") members=$(ls "$d/slaves" | tr '\n' ' ')"
+done
+true
+HOOK
+}
+
+storage_disks() {
+  need qemu-system-x86_64 swtpm sha256sum
+  debian_fixture
+  local key lock dir
+  key=$(_storage_key)
+  STORAGE_DIR="$TEST_CACHE/storage/$key"
+  exec {lock}>"$TEST_CACHE/.storage.lock"
+  flock -w 1200 "$lock" || fail "waited too long for $TEST_CACHE/.storage.lock"
+  if [ ! -e "$STORAGE_DIR/done" ]; then
+    rm -rf "$TEST_CACHE/storage"
+    dir="$TEST_CACHE/storage.new"
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    _storage_build "$dir" || {
+      exec {lock}>&-
+      fail "the disk builder failed (files in $dir)"
+    }
+    mkdir -p "$TEST_CACHE/storage"
+    mv "$dir" "$STORAGE_DIR"
+  fi
+  exec {lock}>&-
+}
+
+_storage_build() {
+  local dir=$1 set name count size i start p
+  local root="$dir/root" tree="$dir/tree/usr/lib/initpack-test"
+  make_test_root "$root"
+  _storage_root_hook >"$root/etc/initpack-test.d/20-storage.sh"
+  TEST_ROOT=$root make_root_image "$dir/source.img" >/dev/null
+  mkdir -p "$tree"
+  cp "$TESTS_LIB/disk-builder" "$TESTS_LIB/storage-layout.sh" "$tree/"
+  mkdir -p "$dir/builder"
+  local -a profiles=()
+  for p in $_STORAGE_BUILDER_PROFILES; do profiles+=(--profile "$p"); done
+  build_test_initrd "$dir/builder/initrd.img" "${profiles[@]}" \
+    -p xfsprogs -p coreutils --extra-tree "$dir/tree" >&2
+  local -a drives=(--drive "$dir/source.img,snapshot")
+  for set in $STORAGE_SETS; do
+    IFS=: read -r name count size <<<"$set"
+    for ((i = 0; i < count; i++)); do
+      truncate -s "${size}M" "$dir/$name.$i.img"
+      drives+=(--drive "$dir/$name.$i.img")
+    done
+  done
+  mkdir -p "$dir/tpm2.state"
+  start=$(date +%s)
+  "$INITPACK" qemu --kernel "$dir/builder/vmlinuz" \
+    --initrd "$dir/builder/initrd.img" "${drives[@]}" \
+    --tpm-state "$dir/tpm2.state" --log "$dir/builder.log" \
+    --append "rdinit=/usr/lib/initpack-test/disk-builder" \
+    --expect DISK-BUILDER-DONE --fail-on DISK-BUILDER-FAILED \
+    --fail-on "[y/n]" --timeout 900 >&2 || {
+    tail -n 40 "$dir/builder.log" >&2
+    return 1
+  }
+  echo "disk builder: $(($(date +%s) - start)) s" >&2
+  # The TPM the tpm2 set's key is sealed to: without it that set is useless.
+  [ -s "$dir/tpm2.state/tpm2-00.permall" ] || {
+    echo "the disk builder's TPM state was not kept in $dir/tpm2.state" >&2
+    return 1
+  }
+  rm -rf "$dir/root" "$dir/tree" "$dir/builder" "$dir/source.img"
+  touch "$dir/done"
+}
+
+# storage_drives SET [INDEX…]: --drive arguments for the set's disks (all,
+# or the given ones), each a snapshot so the cached disks stay pristine.
+storage_drives() {
+  local name=$1 set count i
+  shift
+  for set in $STORAGE_SETS; do
+    [ "${set%%:*}" = "$name" ] && count=$(cut -d: -f2 <<<"$set")
+  done
+  [ -n "${count:-}" ] || fail "no disk set $name in storage-layout.sh"
+  local -a idx=("$@")
+  [ ${#idx[@]} -gt 0 ] || idx=($(seq 0 $((count - 1))))
+  for i in "${idx[@]}"; do
+    echo "--drive"
+    echo "$STORAGE_DIR/$name.$i.img,snapshot"
+  done
+}
+
+# storage_boot SET ROOT-ARGS [initpack qemu args…]: boots $T/initrd.img
+# with the set's disks; the boot must reach the root.
+storage_boot() {
+  local name=$1 append=$2
+  shift 2
+  local -a drives
+  mapfile -t drives < <(storage_drives "$name")
+  boot_expect_root --kernel "$T/vmlinuz" --initrd "$T/initrd.img" \
+    "${drives[@]}" --append "$append" "$@"
+  boot_text >/dev/null
+  expect_in "$BOOT_LOG" "systemd[1]: Running in initrd."
+}
+
+# storage_initrd OUT [initpack build args…]: the image under test, from the
+# warm shared cache; vmlinuz lands beside OUT.
+storage_initrd() {
+  build_test_initrd "$@" >/dev/null
+}
