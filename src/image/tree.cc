@@ -4,8 +4,37 @@
 
 #include <fnmatch.h>
 #include <set>
+#include <sys/stat.h>
 
 namespace initpack {
+
+uint32_t st_mode(const Inode &inode) {
+  uint32_t type = 0;
+  switch (inode.type) {
+  case NodeType::File:
+    type = S_IFREG;
+    break;
+  case NodeType::Dir:
+    type = S_IFDIR;
+    break;
+  case NodeType::Symlink:
+    type = S_IFLNK;
+    break;
+  case NodeType::CharDev:
+    type = S_IFCHR;
+    break;
+  case NodeType::BlockDev:
+    type = S_IFBLK;
+    break;
+  case NodeType::Fifo:
+    type = S_IFIFO;
+    break;
+  case NodeType::Socket:
+    type = S_IFSOCK;
+    break;
+  }
+  return type | (inode.mode & 07777);
+}
 
 std::shared_ptr<const Content> Content::from_bytes(std::string bytes) {
   auto c = std::make_shared<Content>();

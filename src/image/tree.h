@@ -52,6 +52,10 @@ struct Inode {
   std::map<std::string, std::string> xattrs;
 };
 
+// The full st_mode (S_IF* type bits and permissions) the image formats
+// store.
+uint32_t st_mode(const Inode &inode);
+
 struct Entry {
   std::shared_ptr<Inode> inode;
   // Who put it there: a package name, "extra:<dir>" or "initpack:<step>".

@@ -206,13 +206,8 @@ void scan_root_chain(const std::string &sysfs_root,
   out->push_back(
       {HostModuleRequest::Kind::Filesystem, root.fstype,
        "file system of / (" + root.fstype + " on " + root.source + ")"});
-  std::string link;
-  if (!root.dev.starts_with("0:"))
-    link = sysfs_root + "/dev/block/" + root.dev;
-  else if (root.source.starts_with("/dev/"))
-    // btrfs and other multi-device file systems report an anonymous 0:N.
-    link = sysfs_root + "/class/block/" + basename(root.source);
-  if (link.empty() || !fs::exists(fs::symlink_status(link))) {
+  std::string link = root_device_link(sysfs_root, root);
+  if (link.empty()) {
     notes->push_back("root device of " + root.source + " (" + root.dev +
                      ") not found in " + sysfs_root);
     return;
@@ -221,6 +216,19 @@ void scan_root_chain(const std::string &sysfs_root,
 }
 
 } // namespace
+
+std::string root_device_link(const std::string &sysfs_root,
+                             const RootMount &root) {
+  std::string link;
+  if (!root.dev.starts_with("0:"))
+    link = sysfs_root + "/dev/block/" + root.dev;
+  else if (root.source.starts_with("/dev/"))
+    // btrfs and other multi-device file systems report an anonymous 0:N.
+    link = sysfs_root + "/class/block/" + basename(root.source);
+  if (link.empty() || !fs::exists(fs::symlink_status(link)))
+    return "";
+  return link;
+}
 
 bool parse_root_mount(const std::string &mountinfo, RootMount *out) {
   std::istringstream in(mountinfo);

@@ -38,5 +38,9 @@ struct RootMount {
   std::string dev, fstype, source;
 };
 bool parse_root_mount(const std::string &mountinfo, RootMount *out);
+// The root's block device in sysfs_root (a /dev/block/MAJ:MIN or
+// /class/block/NAME link); "" when it is not there.
+std::string root_device_link(const std::string &sysfs_root,
+                             const RootMount &root);
 
 } // namespace initpack

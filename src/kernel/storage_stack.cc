@@ -83,12 +83,8 @@ bool read_root_storage(const std::string &sysfs_root,
   }
   out->fstype = mount.fstype;
   out->source = mount.source;
-  std::string link;
-  if (!mount.dev.starts_with("0:"))
-    link = sysfs_root + "/dev/block/" + mount.dev;
-  else if (mount.source.starts_with("/dev/"))
-    link = sysfs_root + "/class/block/" + basename(mount.source);
-  if (link.empty() || !fs::exists(fs::symlink_status(link))) {
+  std::string link = root_device_link(sysfs_root, mount);
+  if (link.empty()) {
     *err = "the device of / (" + mount.source + ", " + mount.dev +
            ") is not in " + sysfs_root;
     return true; // the file system type alone still says something

@@ -62,26 +62,6 @@ struct Member {
   bool carries_data; // false for all but the last path of a hardlinked file
 };
 
-uint32_t type_bits(NodeType t) {
-  switch (t) {
-  case NodeType::File:
-    return S_IFREG;
-  case NodeType::Dir:
-    return S_IFDIR;
-  case NodeType::Symlink:
-    return S_IFLNK;
-  case NodeType::CharDev:
-    return S_IFCHR;
-  case NodeType::BlockDev:
-    return S_IFBLK;
-  case NodeType::Fifo:
-    return S_IFIFO;
-  case NodeType::Socket:
-    return S_IFSOCK;
-  }
-  return 0;
-}
-
 std::vector<Member> layout(const Tree &tree) {
   // Paths per shared inode, and subdirectories per directory.
   std::unordered_map<const Inode *, uint32_t> paths_of;
@@ -225,7 +205,7 @@ bool write_member(CpioStream &s, const Member &m, const CpioOptions &opts,
   const Inode &in = *m.inode;
   Header h;
   h.ino = m.ino;
-  h.mode = type_bits(in.type) | (in.mode & 07777);
+  h.mode = st_mode(in);
   h.uid = in.uid;
   h.gid = in.gid;
   h.nlink = m.nlink;

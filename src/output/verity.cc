@@ -21,6 +21,7 @@
 #include "output/verity.h"
 
 #include "util/diag.h"
+#include "util/fs.h"
 
 #include <cerrno>
 #include <cstring>
@@ -83,42 +84,6 @@ private:
   EVP_MD_CTX *ctx_;
   std::string salt_;
 };
-
-bool pread_all(int fd, char *buf, size_t size, uint64_t offset,
-               std::string *err) {
-  while (size > 0) {
-    ssize_t n = pread(fd, buf, size, off_t(offset));
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0) {
-      *err = "read at offset " + std::to_string(offset) + ": " +
-             (n == 0 ? std::string("unexpected end of file") : errno_string());
-      return false;
-    }
-    buf += n;
-    size -= size_t(n);
-    offset += uint64_t(n);
-  }
-  return true;
-}
-
-bool pwrite_all(int fd, const char *buf, size_t size, uint64_t offset,
-                std::string *err) {
-  while (size > 0) {
-    ssize_t n = pwrite(fd, buf, size, off_t(offset));
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0) {
-      *err =
-          "write at offset " + std::to_string(offset) + ": " + errno_string();
-      return false;
-    }
-    buf += n;
-    size -= size_t(n);
-    offset += uint64_t(n);
-  }
-  return true;
-}
 
 // The digests of every data block, read 1 MiB at a time.
 bool hash_data(int fd, uint64_t blocks, SaltedHasher &hasher,

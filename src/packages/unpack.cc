@@ -3,6 +3,7 @@
 #include "packages/merge.h"
 #include "packages/unpack_cache.h"
 #include "util/fs.h"
+#include "util/parallel.h"
 
 #include <algorithm>
 #include <atomic>
@@ -13,24 +14,6 @@
 namespace initpack {
 
 namespace {
-
-// Runs fn(0..n-1) on a few threads. fn must not throw; it reports through
-// its own per-index slots so the results can be merged in a fixed order.
-void parallel_for(size_t n, const std::function<void(size_t)> &fn) {
-  size_t threads = std::min<size_t>(
-      n, std::max(1u, std::min(std::thread::hardware_concurrency(), 8u)));
-  std::atomic<size_t> next{0};
-  auto worker = [&] {
-    for (size_t i; (i = next.fetch_add(1)) < n;)
-      fn(i);
-  };
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < threads; t++)
-    pool.emplace_back(worker);
-  worker();
-  for (std::thread &t : pool)
-    t.join();
-}
 
 // What getting one package's manifest took and said.
 struct Prepared {

@@ -1,5 +1,7 @@
 #include "util/fs.h"
 
+#include "util/diag.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
@@ -153,6 +155,44 @@ bool AtomicFile::open(const std::string &path, std::string *err, int mode) {
     return false;
   }
   temp_path_ = buf.data();
+  return true;
+}
+
+bool pread_all(int fd, void *data, size_t size, uint64_t offset,
+               std::string *err) {
+  char *p = static_cast<char *>(data);
+  while (size > 0) {
+    ssize_t n = ::pread(fd, p, size, off_t(offset));
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0) {
+      *err = "read at offset " + std::to_string(offset) + ": " +
+             (n == 0 ? std::string("unexpected end of file") : errno_string());
+      return false;
+    }
+    p += n;
+    size -= size_t(n);
+    offset += uint64_t(n);
+  }
+  return true;
+}
+
+bool pwrite_all(int fd, const void *data, size_t size, uint64_t offset,
+                std::string *err) {
+  const char *p = static_cast<const char *>(data);
+  while (size > 0) {
+    ssize_t n = ::pwrite(fd, p, size, off_t(offset));
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0) {
+      *err =
+          "write at offset " + std::to_string(offset) + ": " + errno_string();
+      return false;
+    }
+    p += n;
+    size -= size_t(n);
+    offset += uint64_t(n);
+  }
   return true;
 }
 

@@ -15,6 +15,12 @@ bool read_file(const std::string &path, std::string *out, std::string *err);
 // Writes all of `data` to `fd`, retrying short writes and EINTR. On false,
 // errno says why.
 bool write_all(int fd, const void *data, size_t size);
+// pread/pwrite of exactly `size` bytes at `offset`, retrying short transfers
+// and EINTR; on false, *err says where and why (a read past the end too).
+bool pread_all(int fd, void *data, size_t size, uint64_t offset,
+               std::string *err);
+bool pwrite_all(int fd, const void *data, size_t size, uint64_t offset,
+                std::string *err);
 bool write_file(const std::string &path, std::string_view data,
                 std::string *err, int mode = 0644);
 bool file_exists(const std::string &path);

@@ -198,6 +198,12 @@ boot_systemd_initrd() {
   [ -f "$T/root.img" ] || fail "make a root image first (make_root_image \$T/root.img)"
   boot_expect_root --kernel "$(dirname "$initrd")/vmlinuz" --initrd "$initrd" \
     --drive "$T/root.img,snapshot" --append "$rootarg rw" "$@"
+  expect_initrd_switched_root
+}
+
+# expect_initrd_switched_root: the last boot's systemd ran in the initrd,
+# mounted the root and switched to it.
+expect_initrd_switched_root() {
   boot_text >/dev/null
   expect_in "$BOOT_LOG" "systemd[1]: Running in initrd."
   # Status lines name units by description (long unit names are

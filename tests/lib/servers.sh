@@ -179,10 +179,5 @@ boot_net_root() {
   shift 2
   boot_expect_root --kernel "$(dirname "$initrd")/vmlinuz" --initrd "$initrd" \
     --net user --append "$cmdline" "$@"
-  boot_text >/dev/null
-  expect_in "$BOOT_LOG" "systemd[1]: Running in initrd."
-  grep -q "Reached target .* - Initrd Root File System\." "$BOOT_TEXT" ||
-    fail "systemd in the initrd never reached initrd-root-fs.target"
-  grep -q "Starting .* - Switch Root\.\.\." "$BOOT_TEXT" ||
-    fail "systemd in the initrd never started the switch to the root"
+  expect_initrd_switched_root
 }

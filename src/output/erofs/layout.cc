@@ -4,10 +4,10 @@
 // Every decision depends only on the tree, so the image is reproducible.
 #include "output/erofs/layout.h"
 
+#include "util/parallel.h"
+
 #include <algorithm>
-#include <atomic>
 #include <sys/stat.h>
-#include <thread>
 #include <unordered_map>
 
 namespace initpack::erofs {
@@ -76,26 +76,6 @@ bool encode_xattrs(const std::map<std::string, std::string> &xattrs,
   return true;
 }
 
-uint16_t type_bits(NodeType t) {
-  switch (t) {
-  case NodeType::File:
-    return S_IFREG;
-  case NodeType::Dir:
-    return S_IFDIR;
-  case NodeType::Symlink:
-    return S_IFLNK;
-  case NodeType::CharDev:
-    return S_IFCHR;
-  case NodeType::BlockDev:
-    return S_IFBLK;
-  case NodeType::Fifo:
-    return S_IFIFO;
-  case NodeType::Socket:
-    return S_IFSOCK;
-  }
-  return 0;
-}
-
 FileType file_type(NodeType t) {
   switch (t) {
   case NodeType::File:
@@ -120,7 +100,7 @@ bool make_node(const std::string &path, const Inode &inode, Node *node,
                std::string *err) {
   node->inode = &inode;
   node->path = path.empty() ? "/" : path;
-  node->mode = uint16_t(type_bits(inode.type) | (inode.mode & 07777));
+  node->mode = uint16_t(st_mode(inode));
   node->nlink = inode.type == NodeType::Dir ? 2 : 1;
   if (inode.type == NodeType::File)
     node->size = inode.content ? inode.content->size : 0;
@@ -226,29 +206,23 @@ bool compress_files(Layout &layout, const ErofsOptions &opts,
     if (n.inode->type == NodeType::File && n.size > kBlockSize)
       work.push_back(&n);
   std::vector<std::string> errors(work.size());
-  std::atomic<size_t> next{0};
-  auto worker = [&] {
-    for (size_t i; (i = next++) < work.size();) {
-      Node &n = *work[i];
-      std::string data;
-      std::vector<Cluster> clusters;
-      if (!n.inode->content->read(&data, &errors[i]) ||
-          !compress_clusters(data, opts.compression == ErofsCompression::Lz4hc,
-                             opts.lz4hc_level, &clusters, &errors[i])) {
-        errors[i] = n.path + ": " + errors[i];
-        continue;
-      }
-      if (clusters.size() < n.size / kBlockSize)
-        n.clusters = std::move(clusters);
-    }
-  };
-  int threads = std::max(1, std::min<int>(opts.threads, int(work.size())));
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; t++)
-    pool.emplace_back(worker);
-  worker();
-  for (std::thread &t : pool)
-    t.join();
+  parallel_for(
+      work.size(),
+      [&](size_t i) {
+        Node &n = *work[i];
+        std::string data;
+        std::vector<Cluster> clusters;
+        if (!n.inode->content->read(&data, &errors[i]) ||
+            !compress_clusters(data,
+                               opts.compression == ErofsCompression::Lz4hc,
+                               opts.lz4hc_level, &clusters, &errors[i])) {
+          errors[i] = n.path + ": " + errors[i];
+          return;
+        }
+        if (clusters.size() < n.size / kBlockSize)
+          n.clusters = std::move(clusters);
+      },
+      unsigned(std::max(1, opts.threads)));
   for (const std::string &e : errors)
     if (!e.empty()) {
       *err = e;

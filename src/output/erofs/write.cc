@@ -3,6 +3,7 @@
 // each node's data blocks go straight to their place in the file.
 #include "output/erofs/layout.h"
 #include "util/diag.h"
+#include "util/fs.h"
 #include "util/hash.h"
 
 #include <cerrno>
@@ -26,25 +27,6 @@ bool parse_erofs_compression(std::string_view name, ErofsCompression *out) {
 }
 
 namespace {
-
-bool pwrite_all(int fd, const void *data, size_t size, uint64_t offset,
-                std::string *err) {
-  const char *p = static_cast<const char *>(data);
-  while (size > 0) {
-    ssize_t n = pwrite(fd, p, size, off_t(offset));
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0) {
-      *err =
-          "write at offset " + std::to_string(offset) + ": " + errno_string();
-      return false;
-    }
-    p += n;
-    size -= size_t(n);
-    offset += uint64_t(n);
-  }
-  return true;
-}
 
 class ImageWriter {
 public:
