@@ -119,7 +119,12 @@ void run_credential(Context &ctx, const CredentialArgs &a) {
     Fatal(ctx) << "credential: --not-after: " << err;
   if (!encrypt_credential_null_key(value, meta, &binary, &err))
     Fatal(ctx) << "credential: " << err;
-  write_output(ctx, a.output, base64_encode(binary));
+  std::string text = base64_encode(binary);
+  if (text.size() > kCredentialFileSizeMax)
+    Fatal(ctx) << "credential: " << a.input << ": the credential file would "
+               << "be " << text.size() << " bytes; systemd imports at most "
+               << kCredentialFileSizeMax << " (CREDENTIAL_SIZE_MAX)";
+  write_output(ctx, a.output, text);
 }
 
 } // namespace

@@ -44,6 +44,11 @@ namespace initpack {
 // systemd's USEC_INFINITY: "no timestamp" / "never expires".
 inline constexpr uint64_t kCredentialNoTime = UINT64_MAX;
 
+// systemd's CREDENTIAL_SIZE_MAX: PID 1 skips a boot credential file (the
+// Base64 text) larger than this, and stops importing once all of them
+// together reach it.
+inline constexpr size_t kCredentialFileSizeMax = 1024 * 1024;
+
 struct CredentialMetadata {
   std::string name; // embedded and checked against the file name; may be empty
   uint64_t timestamp_usec = kCredentialNoTime;

@@ -11,30 +11,13 @@
 source "$(dirname "$0")/../lib/common.sh"
 source "$TESTS_LIB/boot.sh"
 source "$TESTS_LIB/uefi.sh"
+source "$TESTS_LIB/credentials.sh"
 need qemu-system-x86_64 base64 python3
 need_ovmf
 [ -f /usr/lib/systemd/boot/efi/linuxx64.efi.stub ] || skip "systemd-boot-efi is not installed"
 debian_fixture
 
-# The test's units, added to the initrd with --extra-tree. They print what
-# they read on the console; the boot goes on either way.
-units="$T/tree/usr/lib/systemd/system"
-mkdir -p "$units/initrd.target.wants"
-unit() { # NAME DIRECTIVES…
-  local name=$1
-  shift
-  {
-    printf '[Unit]\nDescription=initpack test: %s\nDefaultDependencies=no\n' "$name"
-    printf 'Before=initrd.target initrd-cleanup.service\n\n[Service]\nType=oneshot\n'
-    printf '%s\n' "$@"
-    printf 'StandardOutput=tty\nTTYPath=/dev/console\n'
-    # bash, not coreutils: the image has no cat. "$$" is systemd's "$".
-    printf '%s\n' "ExecStart=/bin/bash --norc --noprofile -c 'for f in \"\$\$CREDENTIALS_DIRECTORY\"/*; do read -r v <\"\$\$f\"; echo \"INITPACK-CREDENTIAL \$\${f##*/}=\$\$v\"; done'"
-  } >"$units/$name.service"
-  ln -s "../$name.service" "$units/initrd.target.wants/$name.service"
-}
-unit initpack-test-credentials LoadCredentialEncrypted=initpack.esp LoadCredential=initpack.smbios
-unit initpack-test-altered LoadCredentialEncrypted=initpack.altered
+credential_test_tree "$T/tree"
 
 make_test_root "$T/root"
 make_root_image "$T/root.img" -L initpackroot >/dev/null
@@ -42,8 +25,8 @@ mkdir -p "$T/esp/uki.efi.extra.d"
 build_test_initrd "$T/esp/uki.efi" --format uki --extra-tree "$T/tree" \
   --kernel-command-line "root=LABEL=initpackroot rw console=ttyS0 panic=-1" >/dev/null
 
-esp_value="esp-$(head -c 12 /dev/urandom | base64 | tr -dc 'a-zA-Z0-9')"
-smbios_value="smbios-$(head -c 12 /dev/urandom | base64 | tr -dc 'a-zA-Z0-9')"
+esp_value=$(random_token esp)
+smbios_value=$(random_token smbios)
 printf '%s' "$esp_value" | "$INITPACK" credential - -o "$T/esp/uki.efi.extra.d/initpack.esp.cred"
 # The altered one: a valid credential with one ciphertext byte flipped.
 printf 'must-not-arrive' | "$INITPACK" credential - --name initpack.altered -o "$T/altered.cred"

@@ -71,6 +71,10 @@ expect_fail "$INITPACK" credential value.bin --name n --not-after soon
 expect_in "$T/err" "--not-after: 'soon' is not a time"
 expect_fail "$INITPACK" credential value.bin
 expect_in "$T/err" "give --name"
+head -c 800000 /dev/zero >big.bin
+expect_fail "$INITPACK" credential big.bin -o big.cred
+expect_in "$T/err" "systemd imports at most 1048576"
+[ ! -e big.cred ] || fail "a too large credential left a file"
 # A failure keeps an existing file as it was.
 cp marker.cred keep.cred
 expect_fail "$INITPACK" credential missing.bin -o keep.cred
