@@ -307,6 +307,48 @@ bool base64_decode(std::string_view text, std::string *out, std::string *err) {
   return true;
 }
 
+namespace {
+
+// "@SECONDS": digits only (sscanf alone would take a sign or blanks).
+bool parse_epoch(const std::string &s, unsigned long long *seconds) {
+  if (s.size() < 2 || s[0] != '@' ||
+      s.find_first_not_of("0123456789", 1) != std::string::npos ||
+      s.size() > 21)
+    return false;
+  *seconds = std::stoull(s.substr(1));
+  return true;
+}
+
+// "YYYY-MM-DD", "YYYY-MM-DD HH:MM:SS", "YYYY-MM-DDTHH:MM:SS[Z]", in UTC.
+// Returns 0 when `s` has none of these forms, -1 when the date is invalid.
+int parse_utc_date(const std::string &s, unsigned long long *seconds) {
+  struct tm tm {};
+  char sep = 0;
+  int used = 0;
+  bool date_only = sscanf(s.c_str(), "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon,
+                          &tm.tm_mday, &used) == 3 &&
+                   size_t(used) == s.size();
+  bool date_time = !date_only &&
+                   sscanf(s.c_str(), "%4d-%2d-%2d%c%2d:%2d:%2d%n", &tm.tm_year,
+                          &tm.tm_mon, &tm.tm_mday, &sep, &tm.tm_hour,
+                          &tm.tm_min, &tm.tm_sec, &used) == 7 &&
+                   (sep == ' ' || sep == 'T') &&
+                   (size_t(used) == s.size() ||
+                    (size_t(used) + 1 == s.size() && s.back() == 'Z'));
+  if (!date_only && !date_time)
+    return 0;
+  if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
+      tm.tm_hour < 0 || tm.tm_hour > 23 || tm.tm_min < 0 || tm.tm_min > 59 ||
+      tm.tm_sec < 0 || tm.tm_sec > 60 || tm.tm_year < 1970)
+    return -1;
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  *seconds = static_cast<unsigned long long>(timegm(&tm));
+  return 1;
+}
+
+} // namespace
+
 bool parse_credential_time(std::string_view text, uint64_t *usec,
                            std::string *err) {
   std::string s(text);
@@ -315,35 +357,15 @@ bool parse_credential_time(std::string_view text, uint64_t *usec,
     return true;
   }
   unsigned long long seconds = 0;
-  int used = 0;
-  struct tm tm {};
-  if (s.size() > 1 && s[0] == '@' &&
-      sscanf(s.c_str() + 1, "%llu%n", &seconds, &used) == 1 &&
-      size_t(used) == s.size() - 1) {
-  } else if (char sep = 0;
-             (sscanf(s.c_str(), "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon,
-                     &tm.tm_mday, &used) == 3 &&
-              size_t(used) == s.size()) ||
-             (sscanf(s.c_str(), "%4d-%2d-%2d%c%2d:%2d:%2d%n", &tm.tm_year,
-                     &tm.tm_mon, &tm.tm_mday, &sep, &tm.tm_hour, &tm.tm_min,
-                     &tm.tm_sec, &used) == 7 &&
-              (sep == ' ' || sep == 'T') &&
-              (size_t(used) == s.size() ||
-               (size_t(used) + 1 == s.size() && s.back() == 'Z')))) {
-    if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
-        tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60 ||
-        tm.tm_year < 1970) {
-      *err = "'" + s + "' is not a valid date and time";
+  if (!parse_epoch(s, &seconds)) {
+    int r = parse_utc_date(s, &seconds);
+    if (r <= 0) {
+      *err = r < 0 ? "'" + s + "' is not a valid date and time"
+                   : "'" + s +
+                         "' is not a time: give @SECONDS, YYYY-MM-DD, "
+                         "\"YYYY-MM-DD HH:MM:SS\" (UTC) or infinity";
       return false;
     }
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    seconds = static_cast<unsigned long long>(timegm(&tm));
-  } else {
-    *err = "'" + s +
-           "' is not a time: give @SECONDS, YYYY-MM-DD, \"YYYY-MM-DD "
-           "HH:MM:SS\" (UTC) or infinity";
-    return false;
   }
   if (seconds > (kCredentialNoTime - 1) / 1000000) {
     *err = "'" + s + "' is too far in the future";

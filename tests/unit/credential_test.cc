@@ -167,6 +167,10 @@ TEST(Credential, Times) {
   EXPECT_NE(err.find("give @SECONDS"), std::string::npos);
   EXPECT_FALSE(parse_credential_time("2023-13-01", &t, &err));
   EXPECT_FALSE(parse_credential_time("@12x", &t, &err));
+  EXPECT_FALSE(parse_credential_time("@-5", &t, &err));
+  EXPECT_FALSE(parse_credential_time("@ 5", &t, &err));
+  EXPECT_FALSE(parse_credential_time("2023-11-14 25:00:00", &t, &err));
+  EXPECT_EQ(err, "'2023-11-14 25:00:00' is not a valid date and time");
   EXPECT_FALSE(parse_credential_time("@99999999999999999", &t, &err));
 }
 
