@@ -12,6 +12,7 @@
 #include "image/units.h"
 #include "kernel/kernel.h"
 #include "kernel/modules.h"
+#include "output/extension.h"
 #include "output/output.h"
 #include "packages/fetch.h"
 #include "packages/resolver.h"
@@ -87,9 +88,27 @@ static void print_result(Context &ctx, double seconds) {
       ctx.kernel.version, seconds);
 }
 
+// An extension image (Format=sysext/confext): the packages' and the extra
+// trees' files only, for a system that already has its base; no kernel, no
+// users or units (the system it extends has those).
+static void build_extension(Context &ctx) {
+  if (!ctx.config.packages.empty()) {
+    ctx.packages = resolve_packages(ctx, ctx.config.packages);
+    fetch_packages(ctx, ctx.packages);
+    unpack_packages(ctx, ctx.packages);
+  }
+  add_extra_trees(ctx);
+  remove_files(ctx);
+  write_image(ctx, nullptr);
+}
+
 void build_image(Context &ctx) {
   auto start = std::chrono::steady_clock::now();
   check_image_format(ctx);
+  if (is_extension_format(ctx.config.format)) {
+    build_extension(ctx);
+    return;
+  }
 
   // Which kernel the image is for.
   prepare_kernel(ctx);

@@ -28,6 +28,13 @@ struct DriveSpec {
   bool snapshot = false;
 };
 
+// One --credential NAME=VALUE: a systemd credential the guest's PID 1
+// imports from SMBIOS type 11 (a trusted source: /run/credentials/@system).
+struct CredentialSpec {
+  std::string name;
+  std::string value;
+};
+
 // One --send PROMPT=REPLY: when PROMPT appears, type REPLY and Enter.
 struct PromptReply {
   std::string prompt;
@@ -54,6 +61,7 @@ struct QemuOptions {
   bool secure_boot = false;  // OVMF's SecureBoot build, q35 + SMM
   std::string uki;           // an ESP is made with it as the boot program
   std::string esp;           // an ESP: a directory (made into FAT) or image
+  std::vector<CredentialSpec> credentials;
   std::vector<std::string> extra_args;
   bool interactive = false; // console on the terminal, no verdict
 
@@ -85,6 +93,8 @@ std::string default_kernel_args();
 
 bool parse_drive_spec(std::string_view spec, DriveSpec *out, std::string *err);
 bool parse_send_spec(std::string_view spec, PromptReply *out, std::string *err);
+bool parse_credential_spec(std::string_view spec, CredentialSpec *out,
+                           std::string *err);
 
 // Fills in the default kernel (not for UEFI boots, where the ESP has it)
 // and checks that the files exist; a problem is reported naming the

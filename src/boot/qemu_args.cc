@@ -5,6 +5,7 @@
 #include "boot/uefi.h"
 
 #include "context.h"
+#include "output/credential.h"
 #include "util/fs.h"
 
 #include <cstdlib>
@@ -84,6 +85,26 @@ bool parse_send_spec(std::string_view spec, PromptReply *out,
   out->prompt = spec.substr(0, eq);
   out->reply = spec.substr(eq + 1);
   return true;
+}
+
+bool parse_credential_spec(std::string_view spec, CredentialSpec *out,
+                           std::string *err) {
+  size_t eq = spec.find('=');
+  std::string why;
+  if (eq == std::string_view::npos) {
+    why = "expected NAME=VALUE";
+  } else {
+    out->name = spec.substr(0, eq);
+    out->value = spec.substr(eq + 1);
+    if (!credential_name_valid(out->name, &why))
+      why = "invalid name: " + why;
+    else if (out->name.find(',') != std::string::npos)
+      why = "a name with ',' cannot pass through qemu's -smbios";
+  }
+  if (why.empty())
+    return true;
+  *err = "--credential " + std::string(spec) + ": " + why;
+  return false;
 }
 
 void resolve_qemu_options(Context &ctx, QemuOptions &opts) {
@@ -224,6 +245,15 @@ std::vector<std::string> qemu_argv(const QemuOptions &opts,
     argv.insert(argv.end(), {"-chardev", "socket,id=tpmchr,path=" + tpm_socket,
                              "-tpmdev", "emulator,id=tpm0,chardev=tpmchr",
                              "-device", "tpm-tis,tpmdev=tpm0"});
+  }
+  // systemd's import-creds.c reads io.systemd.credential.binary:NAME=BASE64
+  // from the SMBIOS OEM strings; Base64 needs no ",," escape for qemu.
+  for (const CredentialSpec &c : opts.credentials) {
+    std::string value = base64_encode(c.value, 0);
+    value.pop_back(); // its final newline
+    argv.insert(argv.end(),
+                {"-smbios", "type=11,value=io.systemd.credential.binary:" +
+                                c.name + "=" + value});
   }
   argv.insert(argv.end(), opts.extra_args.begin(), opts.extra_args.end());
   return argv;

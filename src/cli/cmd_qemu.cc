@@ -14,7 +14,7 @@ namespace {
 
 struct QemuCommandArgs {
   QemuOptions opts;
-  std::vector<std::string> drives, sends, appends, fail_on;
+  std::vector<std::string> drives, sends, appends, fail_on, credentials;
   bool no_default_fail = false;
 };
 
@@ -70,6 +70,13 @@ void run(Context &ctx, QemuCommandArgs &args, int *exit_code) {
     if (!parse_send_spec(spec, &p, &err))
       Error(ctx) << "qemu: " << err;
     opts.send.push_back(p);
+  }
+  for (const std::string &spec : args.credentials) {
+    CredentialSpec c;
+    std::string err;
+    if (!parse_credential_spec(spec, &c, &err))
+      Error(ctx) << "qemu: " << err;
+    opts.credentials.push_back(c);
   }
   checkpoint(ctx);
   for (const std::string &a : args.appends)
@@ -163,6 +170,9 @@ void register_qemu_command(CLI::App &app, Context &ctx, int *exit_code) {
   cmd->add_option("--tpm-state", o.tpm_state,
                   "With --tpm: keep the TPM's state in DIR (an existing "
                   "directory), so a later boot sees the same TPM");
+  cmd->add_option("--credential", args->credentials,
+                  "Pass a systemd credential NAME=VALUE to the guest through "
+                  "SMBIOS type 11 (repeatable)");
   cmd->add_option("--extra", o.extra_args,
                   "Raw qemu argument, e.g. --extra=-cpu --extra=max "
                   "(repeatable)")

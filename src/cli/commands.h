@@ -23,6 +23,9 @@ void register_modules_command(CLI::App &app, Context &ctx, int *exit_code);
 // (cli/cmd_sign.cc, cli/cmd_addon.cc).
 void register_sign_command(CLI::App &app, Context &ctx, int *exit_code);
 void register_addon_command(CLI::App &app, Context &ctx, int *exit_code);
+// initpack credential: systemd credentials for the initrd
+// (cli/cmd_credential.cc).
+void register_credential_command(CLI::App &app, Context &ctx, int *exit_code);
 
 // initpack build (cli/cmd_build.cc).
 void register_build_command(CLI::App &app, Context &ctx, int *exit_code);

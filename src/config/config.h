@@ -68,7 +68,7 @@ struct Config {
   std::string kernel_package; // e.g. linux-image-amd64
 
   // [Output]
-  std::string format = "cpio";      // cpio | erofs | uki | …
+  std::string format = "cpio";      // cpio | erofs | uki | sysext | confext
   std::string compression = "zstd"; // zstd | xz | gzip | lz4 | none
   int compression_level = -1;       // -1: the compressor's default
   std::string output = "initrd.img";
@@ -87,6 +87,9 @@ struct Config {
   std::string stage2_output; // Stage2Output=, "": Output.erofs
   std::string stage2_location = "LABEL=initpack-stage2";
   std::vector<std::string> stage1_modules; // empty: virtio disks (stage 1)
+  // Format=sysext/confext: KEY=VALUE lines of extension-release.NAME
+  // (ID= and VERSION_ID= default to the host's os-release).
+  std::vector<std::string> extension_release; // ExtensionRelease=
 
   // [Build]
   std::string cache_directory; // empty: XDG cache / /var/cache

@@ -7,6 +7,7 @@
 #include "config/suggest.h"
 #include "context.h"
 #include "kernel/storage_stack.h"
+#include "output/extension.h"
 #include "util/fs.h"
 #include "util/timer.h"
 
@@ -304,7 +305,9 @@ private:
         }
     add_hostonly_profiles(&requested);
     std::vector<std::string> stack;
-    visit_profile("default", "", stack);
+    // An extension image extends a system that has the base already.
+    if (!is_extension_format(replay().format))
+      visit_profile("default", "", stack);
     for (auto &[name, where] : requested)
       visit_profile(name, where, stack);
   }

@@ -354,8 +354,10 @@ const std::vector<Setting> &settings() {
        .member = &Config::format,
        .metavar = "FORMAT",
        .help = "The kind of image to write: a cpio archive, an EROFS "
-               "image, or a unified kernel image (uki).",
-       .choices = {"cpio", "erofs", "uki"}},
+               "image, a unified kernel image (uki), or a system or "
+               "configuration extension image (sysext, confext: only "
+               "Packages= and ExtraTrees=, no default profile or kernel).",
+       .choices = {"cpio", "erofs", "uki", "sysext", "confext"}},
       {.section = "Output",
        .key = "CompressOutput",
        .flags = "--compression,--compress-output",
@@ -407,7 +409,21 @@ const std::vector<Setting> &settings() {
        .metavar = "BOOL",
        .help = "Format=erofs: append a dm-verity hash tree to the image and "
                "write its root hash to IMAGE.roothash; stage 1 refuses an "
-               "image that does not match it."},
+               "image that does not match it. Format=sysext/confext: the "
+               "tree goes to NAME.verity, the root hash to NAME.roothash."},
+      {.section = "Output",
+       .key = "ExtensionRelease",
+       .flags = "--extension-release",
+       .type = List,
+       .member = &Config::extension_release,
+       .metavar = "KEY=VALUE",
+       .help = "Format=sysext/confext: a line of the image's "
+               "extension-release file, matched against the os-release of "
+               "the system it extends. ID= and VERSION_ID= default to the "
+               "host's (VERSION_ID= only while Release= is the host's). "
+               "Example: ExtensionRelease=SYSEXT_LEVEL=1",
+       .merge = Merge::Append,
+       .split = ListSplit::Items},
       {.section = "Output",
        .key = "Stage1",
        .flags = "--stage1,!--no-stage1",
@@ -481,7 +497,9 @@ const std::vector<Setting> &settings() {
        .metavar = "KEY",
        .help = "Sign the UKI for SecureBoot with this private key: a PEM "
                "file, or a PKCS#11 URI (pkcs11:…) used through OpenSSL's "
-               "pkcs11 engine. Needs SecureBootCertificate=.",
+               "pkcs11 engine. Needs SecureBootCertificate=. "
+               "Format=sysext/confext: sign the root hash into "
+               "NAME.roothash.p7s (PEM key only).",
        .relative_to_file = true},
       {.section = "Output",
        .key = "SecureBootCertificate",

@@ -2,6 +2,7 @@
 
 #include "context.h"
 #include "output/erofs/image.h"
+#include "output/extension.h"
 #include "output/uki.h"
 #include "util/fs.h"
 #include "util/timer.h"
@@ -115,11 +116,15 @@ std::string early_cpio_bytes(Context &ctx, const EarlyCpio &early) {
 
 void check_image_format(Context &ctx) {
   const std::string &format = ctx.config.format;
-  if (format != "cpio" && format != "uki" && format != "erofs")
+  if (format != "cpio" && format != "uki" && format != "erofs" &&
+      !is_extension_format(format))
     Fatal(ctx) << "Format=" << format
-               << " is not supported; use Format=cpio, uki or erofs";
+               << " is not supported; use Format=cpio, uki, erofs, sysext "
+                  "or confext";
   if (format == "erofs")
     check_erofs_output(ctx);
+  if (is_extension_format(format))
+    check_extension_output(ctx);
   // Found now rather than after a minute of downloads.
   std::string dir = dirname(ctx.config.output);
   if (!is_directory(dir))
@@ -136,6 +141,8 @@ void write_image(Context &ctx, const EarlyCpio *early) {
     write_uki(ctx, early);
   else if (ctx.config.format == "erofs")
     write_erofs_output(ctx, early);
+  else if (is_extension_format(ctx.config.format))
+    write_extension(ctx);
   else
     write_initrd(ctx, ctx.tree, ctx.config.output, early);
 }

@@ -31,9 +31,9 @@ std::string initrd_bytes(Context &ctx, const Tree &tree,
                          const EarlyCpio *early);
 std::string early_cpio_bytes(Context &ctx, const EarlyCpio &early);
 
-// Writes ctx.tree as ctx.config.format (cpio, uki: output/uki.h, or erofs:
-// output/erofs/image.h) to ctx.config.output. The one place a new output
-// format is added.
+// Writes ctx.tree as ctx.config.format (cpio, uki: output/uki.h, erofs:
+// output/erofs/image.h, or sysext/confext: output/extension.h) to
+// ctx.config.output. The one place a new output format is added.
 void write_image(Context &ctx, const EarlyCpio *early);
 // Fatal, before any work, when write_image cannot write ctx.config.format.
 void check_image_format(Context &ctx);

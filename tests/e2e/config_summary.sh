@@ -96,7 +96,7 @@ expect_fail "$INITPACK" summary --profile lvn
 bad="$sys/etc/initpack.conf.d/70-bad.conf"
 expect_in "$T/err" "$bad:2: [Content] Pakages=: unknown setting; did you mean Packages=?"
 expect_in "$T/err" "$bad:3: [Content] Hwdb=: invalid boolean 'maybe'"
-expect_in "$T/err" "$bad:5: [Output] Format=: invalid value 'tar' (allowed: cpio, erofs, uki)"
+expect_in "$T/err" "$bad:5: [Output] Format=: invalid value 'tar' (allowed: cpio, erofs, uki, sysext, confext)"
 expect_in "$T/err" "--profile: unknown profile 'lvn'; did you mean lvm? (available: default, lvm)"
 expect_in "$T/err" "4 errors, stopping"
 [ ! -s "$T/out" ] || fail "a failed summary printed a configuration"

@@ -133,7 +133,7 @@ TEST(ConfigValues, BooleansAcceptSystemdSpellings) {
 TEST(ConfigValues, EnumsListTheAllowedValuesAndTakeAliases) {
   EXPECT_EQ(parse_ok("Format", "uki").text, "uki");
   EXPECT_EQ(parse_err("Format", "tar"),
-            "invalid value 'tar' (allowed: cpio, erofs, uki)");
+            "invalid value 'tar' (allowed: cpio, erofs, uki, sysext, confext)");
   EXPECT_EQ(parse_ok("Architecture", "x86-64").text, "amd64");
   EXPECT_EQ(parse_ok("CompressOutput", "yes").text, "zstd");
   EXPECT_EQ(parse_ok("CompressOutput", "no").text, "none");

@@ -148,7 +148,7 @@ TEST_F(ConfigWorld, EveryErrorIsReportedWithFileLineSectionAndKey) {
           f + ":7: expected Key=Value or [Section], got 'Packages lvm2'",
           f + ":8: [Content] Format=: belongs in [Output]",
           f + ":10: [Output] Format=: invalid value 'tar' (allowed: cpio, "
-              "erofs, uki)",
+              "erofs, uki, sysext, confext)",
           f + ":11: [Output] CompressLevel=: invalid integer 'x'",
           f + ":13: [Build] Colour=: unknown setting",
       }));
@@ -170,7 +170,7 @@ TEST_F(ConfigWorld, CommandLineErrorsNameTheFlag) {
             (Strings{"--hwdb: invalid boolean 'perhaps' (expected yes/no, "
                      "true/false, 1/0 or on/off)",
                      "--format: invalid value 'tar' (allowed: cpio, erofs, "
-                     "uki)",
+                     "uki, sysext, confext)",
                      "-C " + root + "/missing: not a directory"}));
 }
 

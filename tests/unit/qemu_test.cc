@@ -221,6 +221,32 @@ TEST(QemuArgv, DrivesNetIcountTpmAndExtra) {
   EXPECT_EQ(std::count(argv.begin(), argv.end(), "virtio-scsi-pci,id=scsi"), 1);
 }
 
+TEST(QemuOptions, ParsesCredentialSpecs) {
+  CredentialSpec c;
+  std::string err;
+  ASSERT_TRUE(parse_credential_spec("initpack.marker=a,b=c", &c, &err)) << err;
+  EXPECT_EQ(c.name, "initpack.marker");
+  EXPECT_EQ(c.value, "a,b=c");
+  EXPECT_FALSE(parse_credential_spec("novalue", &c, &err));
+  EXPECT_EQ(err, "--credential novalue: expected NAME=VALUE");
+  EXPECT_FALSE(parse_credential_spec("a:b=1", &c, &err));
+  EXPECT_EQ(err, "--credential a:b=1: invalid name: contains ':'");
+  EXPECT_FALSE(parse_credential_spec("a,b=1", &c, &err));
+}
+
+TEST(QemuArgv, CredentialsGoToSmbiosType11) {
+  QemuOptions o;
+  o.kernel = "k";
+  o.initrd = "i";
+  o.credentials = {{"one", "a,b=c"}, {"two", ""}};
+  std::string a = joined(qemu_argv(o));
+  // "a,b=c" in Base64 is "YSxiPWM=": no comma for qemu to split at.
+  EXPECT_NE(a.find("-smbios type=11,value=io.systemd.credential.binary:one="
+                   "YSxiPWM= -smbios type=11,value=io.systemd.credential."
+                   "binary:two="),
+            std::string::npos);
+}
+
 TEST(QemuArgv, InteractiveSharesTerminalWithMonitor) {
   QemuOptions o;
   o.kernel = "k";
