@@ -126,9 +126,24 @@ std::string image_device(const Config &config, const Location &loc) {
   return dev;
 }
 
-// dm-verity over the image when a root hash is known; returns the device
-// to mount.
-std::string verified_device(const Config &config, const std::string &dev) {
+// The stage-2 image as stage 1 mounts it: the device, and when a root hash
+// is known the dm-verity device over it and what its table needs.
+struct Stage2Device {
+  std::string raw;     // the image's block device
+  std::string mounted; // raw, or the verity device's node
+  bool verity = false;
+  uint64_t hash_offset = 0;
+  VeritySuper sb;
+};
+
+constexpr const char *kVerityName = "initpack-stage2";
+
+// dm-verity over the image when a root hash is known. Verification
+// failures are I/O errors for now, so stage 1 can report them
+// (probe_stage2); arm_panic makes them panics before stage 2 runs.
+Stage2Device verified_device(const Config &config, const std::string &dev) {
+  Stage2Device d;
+  d.raw = d.mounted = dev;
   std::string block, err;
   if (!read_block(dev, 0, &block, &err))
     die(err);
@@ -137,21 +152,65 @@ std::string verified_device(const Config &config, const std::string &dev) {
     die(dev + " holds no EROFS image (found '" + p.type + "')");
   if (config.roothash.empty()) {
     say("no root hash: mounting %s without verification", dev.c_str());
-    return dev;
+    return d;
   }
-  uint64_t hash_offset = p.erofs_blocks * 4096;
-  VeritySuper sb;
-  if (!read_block(dev, hash_offset, &block, &err) ||
-      !parse_verity_superblock(block, &sb, &err))
+  d.hash_offset = p.erofs_blocks * 4096;
+  if (!read_block(dev, d.hash_offset, &block, &err) ||
+      !parse_verity_superblock(block, &d.sb, &err))
     die(dev + ": no dm-verity hash tree after the image: " + err);
-  if (sb.data_blocks != p.erofs_blocks)
-    die(dev + ": the hash tree covers " + std::to_string(sb.data_blocks) +
+  if (d.sb.data_blocks != p.erofs_blocks)
+    die(dev + ": the hash tree covers " + std::to_string(d.sb.data_blocks) +
         " blocks, the image has " + std::to_string(p.erofs_blocks));
-  std::string node;
-  if (!create_verity_device("initpack-stage2", dev, hash_offset, sb,
-                            config.roothash, &node, &err))
+  if (!create_verity_device(kVerityName, dev, d.hash_offset, d.sb,
+                            config.roothash, false, &d.mounted, &err))
     die(dev + ": " + err);
-  return node;
+  d.verity = true;
+  return d;
+}
+
+// The one message for an image that fails verification: which image,
+// which hash, what could not be read.
+[[noreturn]] void die_unverified(const Config &config, const Stage2Device &d,
+                                 const std::string &what) {
+  die("stage-2 image " + config.location + " (" + d.raw +
+      ") fails dm-verity verification against root hash " + config.roothash +
+      ": " + what + "; not booting it");
+}
+
+// Mounts the image and reads stage 2's /init (systemd) in full: a changed
+// superblock, metadata block or systemd page is an I/O error here, which
+// stage 1 reports before anything of stage 2 runs.
+void mount_stage2(const Config &config, const Stage2Device &d) {
+  if (mount(d.mounted.c_str(), kImageMount, "erofs", MS_RDONLY, nullptr) != 0) {
+    if (d.verity && errno == EIO)
+      die_unverified(config, d, "mounting it: " + std::string(strerror(EIO)));
+    die("cannot mount the stage-2 image " + d.mounted + " (" + config.location +
+        "): " + strerror(errno));
+  }
+  std::string init = std::string(kImageMount) + "/init";
+  int fd = open(init.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    die("the stage-2 image " + config.location +
+        " has no usable /init: " + strerror(errno));
+  char buf[65536];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) > 0) {
+  }
+  int e = errno;
+  close(fd);
+  if (n < 0 && d.verity && e == EIO)
+    die_unverified(config, d, "reading /init: " + std::string(strerror(e)));
+  if (n < 0)
+    die("reading the stage-2 /init: " + std::string(strerror(e)));
+}
+
+// From here a block that fails verification panics the kernel: stage 2
+// has no way to stop cleanly on an I/O error in a library it maps.
+void arm_panic(const Config &config, const Stage2Device &d) {
+  std::string err;
+  if (d.verity && !arm_verity_panic(kVerityName, d.raw, d.hash_offset, d.sb,
+                                    config.roothash, &err))
+    die(d.raw + ": " + err);
 }
 
 // The rootfs becomes the stage-2 initrd: /usr from the image, the rest
@@ -205,10 +264,9 @@ int main(int argc, char **argv) {
     say("some modules did not load:\n%s", warnings.c_str());
 
   std::string dev = image_device(config, loc);
-  std::string mounted = verified_device(config, dev);
-  if (mount(mounted.c_str(), kImageMount, "erofs", MS_RDONLY, nullptr) != 0)
-    die("cannot mount the stage-2 image " + mounted + " (" + config.location +
-        "): " + strerror(errno));
+  Stage2Device stage2 = verified_device(config, dev);
+  mount_stage2(config, stage2);
+  arm_panic(config, stage2);
   populate_root(kImageMount);
   remove_stage1_files(config);
   say("stage 2 from %s%s ready in %.2f s (uptime %.2f s); starting /init",

@@ -18,8 +18,12 @@
 //
 // Failures (no image, a bad hash tree, a missing module) print one clear
 // "initpack-stage1: ERROR: …" line and power the machine off after a
-// pause; a block that fails verification later panics the kernel
-// (dm-verity's panic_on_corruption), so a changed image never boots.
+// pause. dm-verity first returns I/O errors, so an image whose superblock,
+// metadata or systemd binary fails verification gets that line too (it
+// names the image and the root hash): stage 1 mounts the image and reads
+// stage 2's /init in full before starting it. Then the table is swapped
+// for one with panic_on_corruption: a block that fails verification later
+// panics the kernel, so a changed image never boots.
 //
 // This header holds the pieces with no side effects, shared with the unit
 // tests; the binary is built static (see CMakeLists.txt) and uses only

@@ -222,54 +222,81 @@ bool dm_call(int ctl, unsigned long cmd, DmRequest &req, const char *what,
 
 } // namespace
 
-bool create_verity_device(const std::string &name, const std::string &dev,
-                          uint64_t hash_offset, const VeritySuper &sb,
-                          const std::string &roothash, std::string *node,
-                          std::string *err) {
+namespace {
+
+// <version> <data dev> <hash dev> <data/hash block size> <data blocks>
+// <hash start block> <algorithm> <root> <salt> <#opts> <opts>
+std::string verity_params(const std::string &devno, uint64_t hash_offset,
+                          const VeritySuper &sb, const std::string &roothash,
+                          bool panic) {
+  return "1 " + devno + " " + devno + " 4096 4096 " +
+         std::to_string(sb.data_blocks) + " " +
+         std::to_string(hash_offset / 4096 + 1) + " sha256 " + roothash + " " +
+         sb.salt_hex + (panic ? " 1 panic_on_corruption" : " 0");
+}
+
+// Loads a one-target verity table into `name`'s inactive slot and resumes
+// the device, which swaps it in (suspending first if the device is live).
+bool load_verity_table(int ctl, const std::string &name,
+                       const std::string &params, uint64_t data_blocks,
+                       std::string *err) {
+  DmRequest load(name);
+  dm_ioctl *h = load.header();
+  h->flags = DM_READONLY_FLAG;
+  h->target_count = 1;
+  auto *spec = reinterpret_cast<dm_target_spec *>(load.buf + sizeof(dm_ioctl));
+  spec->sector_start = 0;
+  spec->length = data_blocks * 8; // 512-byte sectors
+  strcpy(spec->target_type, "verity");
+  char *p = reinterpret_cast<char *>(spec + 1);
+  memcpy(p, params.c_str(), params.size() + 1);
+  size_t end = sizeof(dm_ioctl) + sizeof(dm_target_spec) + params.size() + 1;
+  end = (end + 7) / 8 * 8;
+  spec->next = uint32_t(end - sizeof(dm_ioctl));
+  h->data_size = uint32_t(end);
+  DmRequest resume(name);
+  return dm_call(ctl, DM_TABLE_LOAD, load, "verity table", err) &&
+         dm_call(ctl, DM_DEV_SUSPEND, resume, "resume", err);
+}
+
+bool device_number(const std::string &dev, std::string *devno,
+                   std::string *err) {
   struct stat st;
   if (stat(dev.c_str(), &st) != 0) {
     *err = dev + ": " + errstr();
     return false;
   }
-  std::string devno = std::to_string(major(st.st_rdev)) + ":" +
-                      std::to_string(minor(st.st_rdev));
-  // <version> <data dev> <hash dev> <data/hash block size> <data blocks>
-  // <hash start block> <algorithm> <root> <salt> <#opts> <opts>
-  std::string params = "1 " + devno + " " + devno + " 4096 4096 " +
-                       std::to_string(sb.data_blocks) + " " +
-                       std::to_string(hash_offset / 4096 + 1) + " sha256 " +
-                       roothash + " " + sb.salt_hex + " 1 panic_on_corruption";
+  *devno = std::to_string(major(st.st_rdev)) + ":" +
+           std::to_string(minor(st.st_rdev));
+  return true;
+}
 
+int open_dm_control(std::string *err) {
   int ctl = open("/dev/mapper/control", O_RDWR | O_CLOEXEC);
-  if (ctl < 0) {
+  if (ctl < 0)
     *err = "/dev/mapper/control: " + errstr() + " (is dm-mod loaded?)";
-    return false;
-  }
-  DmRequest create(name);
-  bool ok = dm_call(ctl, DM_DEV_CREATE, create, "create", err);
-  uint64_t dm_dev = create.header()->dev;
+  return ctl;
+}
 
-  DmRequest load(name);
-  if (ok) {
-    dm_ioctl *h = load.header();
-    h->flags = DM_READONLY_FLAG;
-    h->target_count = 1;
-    auto *spec =
-        reinterpret_cast<dm_target_spec *>(load.buf + sizeof(dm_ioctl));
-    spec->sector_start = 0;
-    spec->length = sb.data_blocks * 8; // 512-byte sectors
-    strcpy(spec->target_type, "verity");
-    char *p = reinterpret_cast<char *>(spec + 1);
-    memcpy(p, params.c_str(), params.size() + 1);
-    size_t end = sizeof(dm_ioctl) + sizeof(dm_target_spec) + params.size() + 1;
-    end = (end + 7) / 8 * 8;
-    spec->next = uint32_t(end - sizeof(dm_ioctl));
-    h->data_size = uint32_t(end);
-    ok = dm_call(ctl, DM_TABLE_LOAD, load, "verity table", err);
-  }
-  DmRequest resume(name);
-  if (ok)
-    ok = dm_call(ctl, DM_DEV_SUSPEND, resume, "resume", err);
+} // namespace
+
+bool create_verity_device(const std::string &name, const std::string &dev,
+                          uint64_t hash_offset, const VeritySuper &sb,
+                          const std::string &roothash, bool panic,
+                          std::string *node, std::string *err) {
+  std::string devno;
+  if (!device_number(dev, &devno, err))
+    return false;
+  int ctl = open_dm_control(err);
+  if (ctl < 0)
+    return false;
+  DmRequest create(name);
+  bool ok =
+      dm_call(ctl, DM_DEV_CREATE, create, "create", err) &&
+      load_verity_table(ctl, name,
+                        verity_params(devno, hash_offset, sb, roothash, panic),
+                        sb.data_blocks, err);
+  uint64_t dm_dev = create.header()->dev;
   close(ctl);
   if (!ok)
     return false;
@@ -280,6 +307,22 @@ bool create_verity_device(const std::string &name, const std::string &dev,
     return false;
   }
   return true;
+}
+
+bool arm_verity_panic(const std::string &name, const std::string &dev,
+                      uint64_t hash_offset, const VeritySuper &sb,
+                      const std::string &roothash, std::string *err) {
+  std::string devno;
+  if (!device_number(dev, &devno, err))
+    return false;
+  int ctl = open_dm_control(err);
+  if (ctl < 0)
+    return false;
+  bool ok = load_verity_table(
+      ctl, name, verity_params(devno, hash_offset, sb, roothash, true),
+      sb.data_blocks, err);
+  close(ctl);
+  return ok;
 }
 
 bool mkdir_p(const std::string &path, mode_t mode, std::string *err) {

@@ -30,12 +30,20 @@ bool attach_loop(const std::string &file, std::string *dev_path,
                  std::string *err);
 
 // Creates the dm-verity device `name` over `dev` (data and hash area on the
-// same device, hash area at `hash_offset`), read-only, with
-// panic_on_corruption. Returns the path of a block node for it.
+// same device, hash area at `hash_offset`), read-only. A block that fails
+// verification is an I/O error, or with `panic` a kernel panic
+// (panic_on_corruption). Returns the path of a block node for it.
 bool create_verity_device(const std::string &name, const std::string &dev,
                           uint64_t hash_offset, const VeritySuper &sb,
-                          const std::string &roothash, std::string *node,
-                          std::string *err);
+                          const std::string &roothash, bool panic,
+                          std::string *node, std::string *err);
+
+// Swaps the live table of `name` (made by create_verity_device without
+// `panic`) for the same one with panic_on_corruption: stage 1 probes the
+// image with I/O errors it can report, stage 2 runs with panics.
+bool arm_verity_panic(const std::string &name, const std::string &dev,
+                      uint64_t hash_offset, const VeritySuper &sb,
+                      const std::string &roothash, std::string *err);
 
 // Copies `src` to `dst`, directories recursively (into an existing
 // directory too): modes, owners, mtimes, symlinks, device nodes and

@@ -1,7 +1,10 @@
 # A stage-2 image that fails verification must not boot: one changed byte
-# in a file's data (the image is otherwise intact, so fsck.erofs passes)
-# and dm-verity stops the boot with a clear message; a changed superblock
-# is refused the same way. veritysetup agrees that the image is bad.
+# in systemd's data (the image is otherwise intact, so fsck.erofs passes):
+# stage 1 reads stage 2's /init through dm-verity before starting it, gets
+# an I/O error and stops with one line naming the image and the root hash;
+# a changed superblock is refused the same way when stage 1 mounts it.
+# The kernel's own "block N is corrupted" line names the block. veritysetup
+# agrees that the image is bad.
 source "$(dirname "$0")/../lib/common.sh"
 source "$TESTS_LIB/boot.sh"
 source "$TESTS_LIB/erofs.sh"
@@ -42,14 +45,18 @@ systemd_at=$(dump.erofs --path=/usr/lib/systemd/systemd -e "$T/stage2.erofs" |
 flip "$T/data.erofs" $((systemd_at + 100))
 fsck.erofs "$T/data.erofs" >/dev/null 2>&1 ||
   fail "fsck.erofs rejects the data-tampered image (it checks no data hashes)"
-boot_expect_failure "is corrupted" --initrd "$T/initrd.img" \
+refused="fails dm-verity verification against root hash $roothash"
+boot_expect_failure "$refused: reading /init" --initrd "$T/initrd.img" \
   --drive "$T/root.img,snapshot" --drive "$T/data.erofs,format=raw,snapshot" \
   --append "root=UUID=$uuid rw" --timeout 240
+expect_in "$BOOT_LOG" "initpack-stage1: ERROR: stage-2 image LABEL=initpack-stage2 (/dev/vdb) $refused"
+expect_in "$BOOT_LOG" "is corrupted"
+expect_not_in "$BOOT_LOG" "Running in initrd"
 expect_not_in "$BOOT_LOG" "$TEST_ROOT_MARKER"
 
 # The superblock: verity refuses it before anything is mounted.
 flip "$T/super.erofs" 1030
-boot_expect_failure "is corrupted" --initrd "$T/initrd.img" \
+boot_expect_failure "$refused: mounting it" --initrd "$T/initrd.img" \
   --drive "$T/root.img,snapshot" --drive "$T/super.erofs,format=raw,snapshot" \
   --append "root=UUID=$uuid rw" --timeout 240
 expect_in "$BOOT_LOG" "device-mapper: verity"
