@@ -280,25 +280,37 @@ int open_dm_control(std::string *err) {
 
 } // namespace
 
-bool create_verity_device(const std::string &name, const std::string &dev,
-                          uint64_t hash_offset, const VeritySuper &sb,
-                          const std::string &roothash, bool panic,
-                          std::string *node, std::string *err) {
+// Loads and resumes `name`'s verity table over `dev`, creating the dm
+// device first when `create` is set (its number lands in *dm_dev).
+static bool set_verity_table(const std::string &name, const std::string &dev,
+                             uint64_t hash_offset, const VeritySuper &sb,
+                             const std::string &roothash, bool panic,
+                             bool create, uint64_t *dm_dev, std::string *err) {
   std::string devno;
   if (!device_number(dev, &devno, err))
     return false;
   int ctl = open_dm_control(err);
   if (ctl < 0)
     return false;
-  DmRequest create(name);
+  DmRequest request(name);
   bool ok =
-      dm_call(ctl, DM_DEV_CREATE, create, "create", err) &&
+      (!create || dm_call(ctl, DM_DEV_CREATE, request, "create", err)) &&
       load_verity_table(ctl, name,
                         verity_params(devno, hash_offset, sb, roothash, panic),
                         sb.data_blocks, err);
-  uint64_t dm_dev = create.header()->dev;
+  if (dm_dev)
+    *dm_dev = request.header()->dev;
   close(ctl);
-  if (!ok)
+  return ok;
+}
+
+bool create_verity_device(const std::string &name, const std::string &dev,
+                          uint64_t hash_offset, const VeritySuper &sb,
+                          const std::string &roothash, bool panic,
+                          std::string *node, std::string *err) {
+  uint64_t dm_dev = 0;
+  if (!set_verity_table(name, dev, hash_offset, sb, roothash, panic,
+                        /*create=*/true, &dm_dev, err))
     return false;
   *node = "/.stage1/" + name;
   unlink(node->c_str());
@@ -312,17 +324,8 @@ bool create_verity_device(const std::string &name, const std::string &dev,
 bool arm_verity_panic(const std::string &name, const std::string &dev,
                       uint64_t hash_offset, const VeritySuper &sb,
                       const std::string &roothash, std::string *err) {
-  std::string devno;
-  if (!device_number(dev, &devno, err))
-    return false;
-  int ctl = open_dm_control(err);
-  if (ctl < 0)
-    return false;
-  bool ok = load_verity_table(
-      ctl, name, verity_params(devno, hash_offset, sb, roothash, true),
-      sb.data_blocks, err);
-  close(ctl);
-  return ok;
+  return set_verity_table(name, dev, hash_offset, sb, roothash,
+                          /*panic=*/true, /*create=*/false, nullptr, err);
 }
 
 bool mkdir_p(const std::string &path, mode_t mode, std::string *err) {
