@@ -77,6 +77,7 @@ struct Config {
   std::string stub;                    // Stub= (empty: systemd-stub's)
   std::string splash;                  // Splash= (a BMP)
   std::string secure_boot_key;         // SecureBootKey= (PEM, pkcs11:)
+  std::string secure_boot_key_source;  // SecureBootKeySource= ("": file)
   std::string secure_boot_certificate; // SecureBootCertificate=
   bool sign_later = false;             // SignLater=
   // Format=erofs: a dm-verity tree after the image; with Stage1=, a small
