@@ -502,6 +502,22 @@ const std::vector<Setting> &settings() {
        .help = "A BMP image the UKI's stub shows while booting.",
        .relative_to_file = true},
       {.section = "Output",
+       .key = "UkiProfiles",
+       .flags = "--uki-profile",
+       .type = List,
+       .member = &Config::uki_profiles,
+       .metavar = "FILE",
+       .help = "Add a profile to the UKI, described by FILE in mkosi's "
+               "format: a [UKIProfile] section with Profile= (the .profile "
+               "section: ID= and TITLE=) and Cmdline= (appended to the "
+               "UKI's command line in this profile). Profile 0 is the base "
+               "UKI (ID=main), the files are profiles 1..N; the stub boots "
+               "profile 0 unless its load options start with @N. Needs "
+               "systemd-stub >= 257 (Stub=).",
+       .merge = Merge::Append,
+       .split = ListSplit::Items,
+       .relative_to_file = true},
+      {.section = "Output",
        .key = "SecureBootKey",
        .flags = "--secure-boot-key",
        .type = Path,
