@@ -17,7 +17,7 @@ namespace initpack {
 namespace {
 
 struct SignArgs {
-  std::string image, output, key, cert, attach, detached;
+  std::string image, output, key, key_source, cert, attach, detached;
   bool digest = false;
 };
 
@@ -42,6 +42,7 @@ void run_sign(Context &ctx, const SignArgs &a) {
     attach_signature_file(ctx, a.image, a.attach, out);
   } else if (!a.key.empty()) {
     std::string dest = a.detached.empty() ? out : a.detached;
+    ctx.config.secure_boot_key_source = a.key_source;
     // sbsign writes its output in place: sign into a temporary file and
     // rename, so a failure leaves `dest` as it was.
     AtomicFile file;
@@ -68,6 +69,9 @@ void register_sign_command(CLI::App &app, Context &ctx, int *exit_code) {
   cmd->add_option("-o,--output", a->output,
                   "Write the signed image here (default: replace IMAGE)");
   cmd->add_option("--key", a->key, "Private key: a PEM file or a pkcs11: URI");
+  cmd->add_option("--key-source", a->key_source,
+                  "As SecureBootKeySource=: engine:NAME for an OpenSSL "
+                  "engine (a pkcs11: key implies engine:pkcs11)");
   cmd->add_option("--cert", a->cert, "The key's X.509 certificate (PEM)");
   cmd->add_option("--detached", a->detached,
                   "With --key: write a detached PKCS#7 signature (DER) here "

@@ -74,11 +74,13 @@ struct Config {
   std::string output = "initrd.img";
   bool microcode = false;
   // Format=uki
-  std::string stub;                    // Stub= (empty: systemd-stub's)
-  std::string splash;                  // Splash= (a BMP)
-  std::string secure_boot_key;         // SecureBootKey= (PEM, pkcs11:)
-  std::string secure_boot_certificate; // SecureBootCertificate=
-  bool sign_later = false;             // SignLater=
+  std::string stub;                      // Stub= (empty: systemd-stub's)
+  std::string splash;                    // Splash= (a BMP)
+  std::string secure_boot_key;           // SecureBootKey= (PEM, pkcs11:)
+  std::string secure_boot_key_source;    // SecureBootKeySource= ("": file)
+  std::string secure_boot_certificate;   // SecureBootCertificate=
+  bool sign_later = false;               // SignLater=
+  std::vector<std::string> uki_profiles; // UkiProfiles= (profile files)
   // Format=erofs: a dm-verity tree after the image; with Stage1=, a small
   // first-stage initrd at Output= that mounts the image (Stage2Output=)
   // found at Stage2Location= (see stage1/stage1.h for the syntax).

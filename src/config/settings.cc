@@ -46,6 +46,18 @@ static std::string check_name(std::string_view v) {
   return ok ? "" : "'" + std::string(v) + "' is not a valid name";
 }
 
+// SecureBootKeySource=: mkosi's spelling, file or engine:NAME or
+// provider:NAME (the last parsed here, refused when signing).
+static std::string check_key_source(std::string_view v) {
+  if (v == "file")
+    return "";
+  for (std::string_view kind : {"engine:", "provider:"})
+    if (v.starts_with(kind) && v.size() > kind.size() &&
+        check_name(v.substr(kind.size())).empty())
+      return "";
+  return "'" + std::string(v) + "' is not file, engine:NAME or provider:NAME";
+}
+
 // ---- The table -----------------------------------------------------------
 
 const std::vector<Setting> &settings() {
@@ -490,6 +502,22 @@ const std::vector<Setting> &settings() {
        .help = "A BMP image the UKI's stub shows while booting.",
        .relative_to_file = true},
       {.section = "Output",
+       .key = "UkiProfiles",
+       .flags = "--uki-profile",
+       .type = List,
+       .member = &Config::uki_profiles,
+       .metavar = "FILE",
+       .help = "Add a profile to the UKI, described by FILE in mkosi's "
+               "format: a [UKIProfile] section with Profile= (the .profile "
+               "section: ID= and TITLE=) and Cmdline= (appended to the "
+               "UKI's command line in this profile). Profile 0 is the base "
+               "UKI (ID=main), the files are profiles 1..N; the stub boots "
+               "profile 0 unless its load options start with @N. Needs "
+               "systemd-stub >= 257 (Stub=).",
+       .merge = Merge::Append,
+       .split = ListSplit::Items,
+       .relative_to_file = true},
+      {.section = "Output",
        .key = "SecureBootKey",
        .flags = "--secure-boot-key",
        .type = Path,
@@ -501,6 +529,20 @@ const std::vector<Setting> &settings() {
                "Format=sysext/confext: sign the root hash into "
                "NAME.roothash.p7s (PEM key only).",
        .relative_to_file = true},
+      {.section = "Output",
+       .key = "SecureBootKeySource",
+       .flags = "--secure-boot-key-source",
+       .type = String,
+       .member = &Config::secure_boot_key_source,
+       .metavar = "SOURCE",
+       .help = "Where SecureBootKey= lives, in mkosi's words: file (a PEM "
+               "file), or engine:NAME, an OpenSSL engine such as "
+               "engine:pkcs11 (package libengine-pkcs11-openssl) with a "
+               "pkcs11: URI as the key. A pkcs11: key implies "
+               "engine:pkcs11. provider:NAME is refused: bookworm's "
+               "sbsign knows engines only.",
+       .default_doc = "file",
+       .check = check_key_source},
       {.section = "Output",
        .key = "SecureBootCertificate",
        .flags = "--secure-boot-certificate",
@@ -595,10 +637,11 @@ bool parse_boolean(std::string_view s, bool *out) {
   return false;
 }
 
-// "SRC[:DST]" or a plain path: a relative SRC is taken from base_dir.
+// "SRC[:DST]" or a plain path: a relative SRC is taken from base_dir. A
+// PKCS#11 URI (SecureBootKey=pkcs11:…) is no path and stays as it is.
 static std::string resolve_path(std::string_view item,
                                 const std::string &base_dir) {
-  if (base_dir.empty() || item.starts_with('/'))
+  if (base_dir.empty() || item.starts_with('/') || item.starts_with("pkcs11:"))
     return std::string(item);
   return join_path(base_dir, item);
 }

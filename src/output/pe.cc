@@ -177,12 +177,17 @@ std::string_view section_contents(const PeSection &s) {
 
 bool add_section(PeImage &img, std::string_view name, std::string data,
                  std::string *err, uint32_t characteristics) {
-  if (name.empty() || name.size() > 8) {
-    *err = "section name '" + std::string(name) + "' is not 1-8 bytes";
-    return false;
-  }
   if (find_section(img, name)) {
     *err = "section " + std::string(name) + " is already in the image";
+    return false;
+  }
+  return append_section(img, name, std::move(data), err, characteristics);
+}
+
+bool append_section(PeImage &img, std::string_view name, std::string data,
+                    std::string *err, uint32_t characteristics) {
+  if (name.empty() || name.size() > 8) {
+    *err = "section name '" + std::string(name) + "' is not 1-8 bytes";
     return false;
   }
   uint64_t end = img.opt.size_of_headers;

@@ -138,6 +138,7 @@ struct PeImage {
 // table or a certificate table).
 bool parse_pe(std::string_view bytes, PeImage *out, std::string *err);
 
+// The first section named `name` (in a multi-profile UKI: the base one).
 PeSection *find_section(PeImage &img, std::string_view name);
 const PeSection *find_section(const PeImage &img, std::string_view name);
 // The bytes of a section as the loader maps them (data, cut to
@@ -148,6 +149,11 @@ std::string_view section_contents(const PeSection &s);
 // Fails on a name longer than 8 bytes or already present.
 bool add_section(PeImage &img, std::string_view name, std::string data,
                  std::string *err, uint32_t characteristics = kScnReadOnlyData);
+// As add_section, but the name may already be present: a multi-profile
+// UKI repeats .cmdline (and others) after each .profile section.
+bool append_section(PeImage &img, std::string_view name, std::string data,
+                    std::string *err,
+                    uint32_t characteristics = kScnReadOnlyData);
 // Gives an existing section new contents in place (its address stays); it
 // may grow up to the next section's address.
 bool replace_section(PeImage &img, std::string_view name, std::string data,

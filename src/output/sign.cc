@@ -119,6 +119,21 @@ std::string sign_request_json(const std::string &image_name,
   return j.dump(2) + "\n";
 }
 
+// The OpenSSL engine sbsign loads the key through, "" for a PEM file.
+static std::string key_engine(Context &ctx, const std::string &key,
+                              const std::string &source) {
+  if (source.starts_with("engine:"))
+    return source.substr(7);
+  if (source.starts_with("provider:"))
+    Fatal(ctx) << "SecureBootKeySource=" << source
+               << ": sbsign (sbsigntool 0.9.4) loads keys through OpenSSL "
+                  "engines only; use engine:pkcs11 (package "
+                  "libengine-pkcs11-openssl)";
+  if (source.empty() && key.starts_with("pkcs11:"))
+    return "pkcs11";
+  return "";
+}
+
 void sbsign_file(Context &ctx, const std::string &in, const std::string &out,
                  const std::string &key, const std::string &cert,
                  bool detached) {
@@ -128,8 +143,9 @@ void sbsign_file(Context &ctx, const std::string &in, const std::string &out,
     Fatal(ctx) << "SecureBootKey=: sbsign is not installed (package "
                   "sbsigntool)";
   std::vector<std::string> argv = {"sbsign"};
-  if (key.starts_with("pkcs11:"))
-    argv.insert(argv.end(), {"--engine", "pkcs11"});
+  std::string engine = key_engine(ctx, key, ctx.config.secure_boot_key_source);
+  if (!engine.empty())
+    argv.insert(argv.end(), {"--engine", engine});
   else if (!file_exists(key))
     Fatal(ctx) << "SecureBootKey=" << key << ": no such file";
   if (!file_exists(cert))

@@ -4,6 +4,7 @@
 #include "context.h"
 #include "output/output.h"
 #include "output/sign.h"
+#include "output/uki_profile.h"
 #include "util/fs.h"
 #include "util/timer.h"
 
@@ -137,6 +138,22 @@ static std::string command_line(const Context &ctx) {
   return out;
 }
 
+// UkiProfiles=: every file read and checked, all mistakes reported at once.
+static std::vector<UkiProfile> read_uki_profiles(Context &ctx) {
+  std::vector<UkiProfile> out;
+  for (const std::string &path : ctx.config.uki_profiles) {
+    std::string text = read_or_die(ctx, path, "UkiProfiles=");
+    UkiProfile p;
+    std::string err;
+    if (parse_uki_profile(text, path, &p, &err))
+      out.push_back(std::move(p));
+    else
+      Error(ctx) << "UkiProfiles=: " << err;
+  }
+  checkpoint(ctx);
+  return out;
+}
+
 void write_uki(Context &ctx, const EarlyCpio *early) {
   Timer timer(ctx, "write uki");
   const Config &c = ctx.config;
@@ -170,6 +187,9 @@ void write_uki(Context &ctx, const EarlyCpio *early) {
   }
   if (!assemble_uki(stub, parts, &err))
     Fatal(ctx) << "Format=uki: " << err << " (Stub=" << stub_path << ")";
+  std::vector<UkiProfile> profiles = read_uki_profiles(ctx);
+  if (!add_uki_profiles(stub, profiles, parts.cmdline, &err))
+    Fatal(ctx) << "UkiProfiles=: " << err << " (Stub=" << stub_path << ")";
   Log(ctx) << "UKI from systemd-stub " << version << ": "
            << stub.sections.size() << " sections, " << stub.opt.size_of_image
            << " bytes in memory";
