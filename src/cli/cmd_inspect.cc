@@ -1,12 +1,15 @@
 // `initpack inspect IMG`: what is in an initrd, like dracut's lsinitrd —
 // the segments (offset, compression, sizes), then every entry; or, with
 // --json, the same as one JSON object; --cat prints one file, --extract
-// writes the tree out.
+// writes the tree out. A UKI shows its section table first, then its
+// initrd (.ucode + .initrd) the same way.
 #include "cli/commands.h"
 #include "context.h"
 #include "output/extract.h"
 #include "output/initrd_diff.h"
 #include "output/initrd_reader.h"
+#include "output/uki_inspect.h"
+#include "util/fs.h"
 
 #include <cstdio>
 #include <ctime>
@@ -24,6 +27,70 @@ struct InspectOptions {
   std::string cat;
   std::string extract;
 };
+
+// The image to list: an initrd read from its file, or a UKI's initrd held
+// in memory (uki.sections not empty).
+struct Source {
+  std::string path;
+  UkiContents uki;
+};
+
+Source open_source(Context &ctx, const std::string &path) {
+  Source src{path, {}};
+  char magic[2] = {};
+  FILE *f = fopen(path.c_str(), "rb");
+  size_t n = f ? fread(magic, 1, 2, f) : 0;
+  if (f)
+    fclose(f);
+  if (!looks_like_pe(std::string_view(magic, n)))
+    return src; // read_initrd names a missing or unreadable file
+  std::string bytes, err;
+  if (!read_file(path, &bytes, &err) ||
+      !read_uki_contents(bytes, &src.uki, &err))
+    Fatal(ctx) << path << ": " << err;
+  return src;
+}
+
+bool read_source(const Source &src, std::vector<InitrdSegment> *segs,
+                 std::vector<InitrdEntry> *entries, std::string *err,
+                 const InitrdDataFn &on_data = {}) {
+  if (src.uki.sections.empty())
+    return read_initrd(src.path, segs, entries, err, on_data);
+  return read_initrd_bytes(src.uki.initrd, src.path + " (.ucode + .initrd)",
+                           segs, entries, err, on_data);
+}
+
+void print_uki_sections(const Source &src) {
+  std::string out;
+  auto o = std::back_inserter(out);
+  fmt::format_to(o, "UKI: {}: {} sections, initrd {} bytes (.ucode + "
+                    ".initrd)\n",
+                 src.path, src.uki.sections.size(), src.uki.initrd.size());
+  fmt::format_to(o, "{:>3} {:<8} {:>10} {:>10} {:<7}  {}\n", "#", "name",
+                 "address", "size", "profile", "detail");
+  for (size_t i = 0; i < src.uki.sections.size(); i++) {
+    const UkiSectionInfo &s = src.uki.sections[i];
+    fmt::format_to(o, "{:>3} {:<8} {:>#10x} {:>10} {:<7}  {}\n", i, s.name,
+                   s.address, s.size,
+                   s.profile < 0 ? "base" : std::to_string(s.profile),
+                   s.detail);
+  }
+  fwrite(out.data(), 1, out.size(), stdout);
+}
+
+nlohmann::ordered_json uki_json(const UkiContents &uki) {
+  nlohmann::ordered_json sections = nlohmann::ordered_json::array();
+  for (const UkiSectionInfo &s : uki.sections) {
+    nlohmann::ordered_json x = {
+        {"name", s.name}, {"address", s.address}, {"size", s.size}};
+    if (s.profile >= 0)
+      x["profile"] = s.profile;
+    if (!s.detail.empty())
+      x["detail"] = s.detail;
+    sections.push_back(std::move(x));
+  }
+  return {{"sections", sections}, {"initrd_size", uki.initrd.size()}};
+}
 
 std::string format_time(uint64_t t) {
   time_t tt = time_t(t);
@@ -76,11 +143,12 @@ void print_listing(const std::string &image,
   fwrite(out.data(), 1, out.size(), stdout);
 }
 
-void print_json(const std::string &image,
-                const std::vector<InitrdSegment> &segs,
+void print_json(const Source &src, const std::vector<InitrdSegment> &segs,
                 const std::vector<InitrdEntry> &entries) {
   nlohmann::ordered_json j;
-  j["image"] = image;
+  j["image"] = src.path;
+  if (!src.uki.sections.empty())
+    j["uki"] = uki_json(src.uki);
   j["segments"] = nlohmann::ordered_json::array();
   for (size_t i = 0; i < segs.size(); i++) {
     const InitrdSegment &s = segs[i];
@@ -152,10 +220,11 @@ long find_for_cat(const std::vector<InitrdEntry> &entries,
 }
 
 int cat_file(Context &ctx, const InspectOptions &opts) {
+  Source src = open_source(ctx, opts.image);
   std::vector<InitrdSegment> segs;
   std::vector<InitrdEntry> entries;
   std::string err;
-  if (!read_initrd(opts.image, &segs, &entries, &err))
+  if (!read_source(src, &segs, &entries, &err))
     Fatal(ctx) << err;
   long want = find_for_cat(entries, opts.cat, &err);
   if (want < 0)
@@ -167,7 +236,7 @@ int cat_file(Context &ctx, const InspectOptions &opts) {
       printed = true;
     }
   };
-  if (!read_initrd(opts.image, &segs, &entries, &err, print))
+  if (!read_source(src, &segs, &entries, &err, print))
     Fatal(ctx) << err;
   if (!printed)
     Fatal(ctx) << opts.image << ": changed while being read";
@@ -175,6 +244,7 @@ int cat_file(Context &ctx, const InspectOptions &opts) {
 }
 
 int extract(Context &ctx, const InspectOptions &opts) {
+  Source src = open_source(ctx, opts.image);
   Extractor ex(opts.extract);
   std::string err;
   if (!ex.open(&err))
@@ -186,7 +256,7 @@ int extract(Context &ctx, const InspectOptions &opts) {
     if (!ex.add(e, data, &why))
       Error(ctx) << opts.image << ": " << why;
   };
-  if (!read_initrd(opts.image, &segs, &entries, &err, add))
+  if (!read_source(src, &segs, &entries, &err, add))
     Fatal(ctx) << err;
   if (!ex.finish(&err))
     Error(ctx) << opts.extract << ": " << err;
@@ -204,15 +274,19 @@ int inspect(Context &ctx, const InspectOptions &opts) {
     return cat_file(ctx, opts);
   if (!opts.extract.empty())
     return extract(ctx, opts);
+  Source src = open_source(ctx, opts.image);
   std::vector<InitrdSegment> segs;
   std::vector<InitrdEntry> entries;
   std::string err;
-  if (!read_initrd(opts.image, &segs, &entries, &err))
+  if (!read_source(src, &segs, &entries, &err))
     Fatal(ctx) << err;
-  if (opts.json)
-    print_json(opts.image, segs, entries);
-  else
-    print_listing(opts.image, segs, entries);
+  if (opts.json) {
+    print_json(src, segs, entries);
+  } else {
+    if (!src.uki.sections.empty())
+      print_uki_sections(src);
+    print_listing(src.path, segs, entries);
+  }
   return 0;
 }
 
@@ -221,8 +295,10 @@ int inspect(Context &ctx, const InspectOptions &opts) {
 void add_inspect_command(CLI::App &app, Context &ctx, int *exit_code) {
   auto opts = std::make_shared<InspectOptions>();
   CLI::App *cmd = app.add_subcommand(
-      "inspect", "List an initrd's segments and files, like lsinitrd");
-  cmd->add_option("image", opts->image, "The initrd to read")->required();
+      "inspect", "List an initrd's segments and files, like lsinitrd (a "
+                 "UKI: its sections, then its initrd)");
+  cmd->add_option("image", opts->image, "The initrd or UKI to read")
+      ->required();
   auto *json = cmd->add_flag("--json", opts->json,
                              "Print segments and entries as one JSON object");
   auto *cat = cmd->add_option("--cat", opts->cat,

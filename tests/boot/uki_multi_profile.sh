@@ -55,6 +55,12 @@ grep -qx 'ID=default' "$T/s3" && grep -qx 'TITLE=Default' "$T/s3" || fail "profi
 grep -qx 'ID=debug' "$T/s5" || fail "profile 2's .profile: $(cat "$T/s5")"
 [ "$(cat "$T/s6")" = "$cmdline initpack.profile=debug" ] || fail "profile 2's .cmdline: $(cat "$T/s6")"
 
+# inspect names each section's profile and each .profile's ID=.
+"$INITPACK" inspect "$uki" >"$T/listing"
+grep -Eq '\.profile .* 0 +ID=main$' "$T/listing" && grep -Eq '\.profile .* 2 +ID=debug$' "$T/listing" &&
+  grep -Eq '\.cmdline .* 2 +.*initpack\.profile=debug$' "$T/listing" ||
+  { head -n 30 "$T/listing" >&2; fail "inspect does not show the profiles"; }
+
 # Profile 0, booted by the firmware itself (no load options): the base.
 boot_expect_root --uki "$uki" --drive "$T/root.img,snapshot" >/dev/null
 boot_text >/dev/null

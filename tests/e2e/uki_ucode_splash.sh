@@ -3,7 +3,9 @@
 # the bytes a cpio build puts in front of its initrd, and .initrd carries
 # no microcode; with bookworm's 252 (no .ucode) the same early cpio is put
 # in front of .initrd, where the kernel finds it just as well. .splash is
-# the BMP given, byte-equal; a file that is no BMP is refused.
+# the BMP given, byte-equal; a file that is no BMP is refused. `initpack
+# inspect` reads a UKI as the initrd the stub hands the kernel (.ucode,
+# then .initrd): the same files, the same bytes as the cpio build's.
 source "$(dirname "$0")/../lib/common.sh"
 source "$TESTS_LIB/uefi.sh"
 need objdump objcopy python3 zstd cpio
@@ -46,6 +48,24 @@ expect_not_in "$T/new.initrd.list" "kernel/x86/microcode/GenuineIntel.bin"
 expect_in "$T/new.initrd.list" "usr/lib/systemd/systemd"
 # ukify's order: .ucode right before .initrd, .linux last.
 [ "$(grep -A1 -x '.ucode' "$T/new.sections" | tail -n 1)" = .initrd ] || fail ".ucode is not just before .initrd"
+
+# inspect on the UKI: its section table, then .ucode + .initrd listed and
+# read like the cpio build (same entries, same bytes).
+"$INITPACK" inspect "$T/new/uki.efi" >"$T/uki.listing"
+grep -Eq '^ +[0-9]+ \.ucode +0x[0-9a-f]+ +'"$(stat -c %s "$T/new.ucode")"' +base' "$T/uki.listing" ||
+  { head -n 20 "$T/uki.listing" >&2; fail "inspect does not list .ucode with its size"; }
+"$INITPACK" inspect --json "$T/new/uki.efi" >"$T/uki.json"
+python3 - "$T/inspect.json" "$T/uki.json" <<'PY' || fail "inspect reads the UKI's initrd differently from the cpio build"
+import json, sys
+cpio, uki = (json.load(open(p)) for p in sys.argv[1:])
+key = lambda j: sorted((e["path"], e.get("sha256", "")) for e in j["entries"])
+assert key(cpio) == key(uki), "entries differ"
+names = [s["name"] for s in uki["uki"]["sections"]]
+assert ".ucode" in names and ".initrd" in names and ".splash" in names, names
+PY
+"$INITPACK" inspect --cat usr/lib/systemd/systemd "$T/new/uki.efi" >"$T/uki.systemd"
+"$INITPACK" inspect --cat usr/lib/systemd/systemd "$T/cpio/initrd.img" >"$T/cpio.systemd"
+cmp "$T/uki.systemd" "$T/cpio.systemd" || fail "inspect --cat differs between UKI and cpio"
 
 # 252: no .ucode section; the early cpio leads .initrd, byte for byte.
 build_test_initrd "$T/old/uki.efi" --format uki --splash "$T/splash.bmp" "${args[@]}" >/dev/null

@@ -2,6 +2,7 @@
 // (base sections, then per profile a .profile and its overrides).
 #include "output/pe.h"
 #include "output/uki.h"
+#include "output/uki_inspect.h"
 #include "output/uki_profile.h"
 
 #include <gtest/gtest.h>
@@ -122,6 +123,39 @@ TEST(UkiProfile, RefusesOldStubsAndDuplicateIds) {
   PeImage plain = fake_stub(252);
   EXPECT_TRUE(add_uki_profiles(plain, {}, "", &err));
   EXPECT_EQ(plain.sections.size(), 1u);
+}
+
+TEST(UkiInspect, SectionsCarryTheirProfileAndTheInitrdIsUcodeFirst) {
+  PeImage uki = fake_stub(257);
+  std::string err;
+  ASSERT_TRUE(add_section(uki, ".cmdline", "root=/dev/vda\n", &err));
+  ASSERT_TRUE(add_section(uki, ".ucode", "UCODE", &err));
+  ASSERT_TRUE(add_section(uki, ".initrd", "INITRD", &err));
+  ASSERT_TRUE(add_section(uki, ".linux", "kernel", &err));
+  ASSERT_TRUE(add_uki_profiles(uki, {{"ID=debug\nTITLE=Debug\n", "debug"}},
+                               "root=/dev/vda", &err))
+      << err;
+  std::string bytes = write_pe(uki);
+  EXPECT_TRUE(looks_like_pe(bytes));
+  EXPECT_FALSE(looks_like_pe("\x28\xb5\x2f\xfd"));
+  UkiContents c;
+  ASSERT_TRUE(read_uki_contents(bytes, &c, &err)) << err;
+  EXPECT_EQ(c.initrd, "UCODEINITRD");
+  ASSERT_EQ(c.sections.size(), 8u);
+  EXPECT_EQ(c.sections[1].detail, "root=/dev/vda");
+  EXPECT_EQ(c.sections[1].profile, -1);
+  EXPECT_EQ(c.sections[5].detail, "ID=main");
+  EXPECT_EQ(c.sections[5].profile, 0);
+  EXPECT_EQ(c.sections[6].detail, "ID=debug");
+  EXPECT_EQ(c.sections[7].name, ".cmdline");
+  EXPECT_EQ(c.sections[7].profile, 1);
+  EXPECT_EQ(c.sections[7].detail, "root=/dev/vda debug");
+  // A PE image without an initrd is no UKI to list.
+  PeImage addon = fake_stub(257);
+  ASSERT_TRUE(layout_pe(addon, &err)) << err;
+  EXPECT_FALSE(read_uki_contents(write_pe(addon), &c, &err));
+  EXPECT_EQ(err,
+            "a PE image without an .initrd section (not a UKI with an initrd)");
 }
 
 } // namespace
