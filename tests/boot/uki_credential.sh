@@ -1,7 +1,9 @@
 # Credentials reach a unit in the initrd. A UKI from bookworm's
-# systemd-stub (252) boots under OVMF from an ESP whose uki.efi.extra.d/
-# holds credentials made by `initpack credential` (null key, no TPM): the
-# stub hands them to the initrd as /.extra/credentials/, PID 1 imports them
+# systemd-stub (252) boots under OVMF from an ESP (EFI/BOOT/BOOTX64.EFI)
+# whose BOOTX64.EFI.extra.d/ (per-UKI) and loader/credentials/ (global, for
+# every UKI on the ESP) hold credentials made by `initpack credential` (null
+# key, no TPM): the stub hands them to the initrd as /.extra/credentials/
+# and /.extra/global_credentials/, PID 1 imports them
 # (untrusted: /run/credentials/@encrypted) and a unit reads them with
 # LoadCredentialEncrypted=, which decrypts and authenticates them. A second
 # credential comes from `initpack qemu --credential` (SMBIOS type 11,
@@ -21,24 +23,28 @@ credential_test_tree "$T/tree"
 
 make_test_root "$T/root"
 make_root_image "$T/root.img" -L initpackroot >/dev/null
-mkdir -p "$T/esp/uki.efi.extra.d"
-build_test_initrd "$T/esp/uki.efi" --format uki --extra-tree "$T/tree" \
+boot=$T/esp/EFI/BOOT
+mkdir -p "$boot/BOOTX64.EFI.extra.d" "$T/esp/loader/credentials"
+build_test_initrd "$boot/BOOTX64.EFI" --format uki --extra-tree "$T/tree" \
   --kernel-command-line "root=LABEL=initpackroot rw console=ttyS0 panic=-1" >/dev/null
 
 esp_value=$(random_token esp)
+global_value=$(random_token global)
 smbios_value=$(random_token smbios)
-printf '%s' "$esp_value" | "$INITPACK" credential - -o "$T/esp/uki.efi.extra.d/initpack.esp.cred"
+printf '%s' "$esp_value" | "$INITPACK" credential - -o "$boot/BOOTX64.EFI.extra.d/initpack.esp.cred"
+printf '%s' "$global_value" | "$INITPACK" credential - -o "$T/esp/loader/credentials/initpack.global.cred"
 # The altered one: a valid credential with one ciphertext byte flipped.
 printf 'must-not-arrive' | "$INITPACK" credential - --name initpack.altered -o "$T/altered.cred"
 base64 -d "$T/altered.cred" >"$T/altered.bin"
 python3 -c 'import sys; b = bytearray(open(sys.argv[1], "rb").read()); b[60] ^= 1; open(sys.argv[1], "wb").write(b)' "$T/altered.bin"
-base64 -w 79 "$T/altered.bin" >"$T/esp/uki.efi.extra.d/initpack.altered.cred"
+base64 -w 79 "$T/altered.bin" >"$boot/BOOTX64.EFI.extra.d/initpack.altered.cred"
 
-boot_expect_root --uki "$T/esp/uki.efi" --drive "$T/root.img,snapshot" \
+boot_expect_root --esp "$T/esp" --drive "$T/root.img,snapshot" \
   --credential "initpack.smbios=$smbios_value"
 boot_text >/dev/null
 expect_in "$BOOT_TEXT" "systemd[1]: Running in initrd."
 expect_in "$BOOT_TEXT" "INITPACK-CREDENTIAL initpack.esp=$esp_value"
+expect_in "$BOOT_TEXT" "INITPACK-CREDENTIAL initpack.global=$global_value"
 expect_in "$BOOT_TEXT" "INITPACK-CREDENTIAL initpack.smbios=$smbios_value"
 expect_not_in "$BOOT_TEXT" "must-not-arrive"
 expect_not_in "$BOOT_TEXT" "INITPACK-CREDENTIAL initpack.altered"

@@ -5,6 +5,7 @@
 #       console as "INITPACK-CREDENTIAL NAME=VALUE" (the boot goes on either
 #       way):
 #         initpack-test-credentials: LoadCredentialEncrypted=initpack.esp
+#                                    LoadCredentialEncrypted=initpack.global
 #                                    LoadCredential=initpack.smbios
 #                                    LoadCredential=initpack.cmdline
 #         initpack-test-altered:     LoadCredentialEncrypted=initpack.altered
@@ -14,7 +15,8 @@ credential_test_tree() {
   local units="$1/usr/lib/systemd/system"
   mkdir -p "$units/initrd.target.wants"
   _credential_unit "$units" initpack-test-credentials \
-    LoadCredentialEncrypted=initpack.esp LoadCredential=initpack.smbios \
+    LoadCredentialEncrypted=initpack.esp LoadCredentialEncrypted=initpack.global \
+    LoadCredential=initpack.smbios \
     LoadCredential=initpack.cmdline
   _credential_unit "$units" initpack-test-altered LoadCredentialEncrypted=initpack.altered
 }
