@@ -2,6 +2,7 @@
 #include "output/uki_profile.h"
 
 #include "config/ini.h"
+#include "config/settings.h"
 #include "output/uki.h"
 
 #include <set>
@@ -61,9 +62,20 @@ bool parse_uki_profile(std::string_view text, const std::string &path,
         // Continuation lines join with spaces: one command line.
         for (char c : e.value)
           p.cmdline += c == '\n' ? ' ' : c;
+      } else if (e.key == "SignExpectedPcr") {
+        // mkosi's: sign this profile's PCR 11 policy (.pcrsig). We write no
+        // PCR signatures, so "yes" must not pass unnoticed.
+        bool sign = false;
+        if (!parse_boolean(e.value, &sign) || sign) {
+          *err = path + ":" + std::to_string(e.line) + ": SignExpectedPcr=" +
+                 e.value +
+                 ": initpack does not sign PCR policies (.pcrsig); remove it "
+                 "or set it to no";
+          return false;
+        }
       } else {
         *err = path + ":" + std::to_string(e.line) + ": unknown key " + e.key +
-               "= (expected Profile= or Cmdline=)";
+               "= (expected Profile=, Cmdline= or SignExpectedPcr=no)";
         return false;
       }
     }

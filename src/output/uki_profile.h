@@ -18,7 +18,9 @@
 //           TITLE=Rescue shell
 //   Cmdline=systemd.unit=rescue.target
 // Cmdline= is appended to the UKI's own command line in this profile's
-// .cmdline; without it the profile keeps the base .cmdline.
+// .cmdline; without it the profile keeps the base .cmdline. mkosi's
+// SignExpectedPcr= is accepted as "no" and refused as "yes" (we write no
+// .pcrsig), so a migrated file never loses a signature silently.
 #pragma once
 
 #include "output/pe.h"

@@ -69,8 +69,16 @@ TEST(UkiProfile, ErrorsNameFileAndLine) {
                  "digits, '_', '-' or '.' (got '')");
   EXPECT_FALSE(parse_uki_profile("[UKIProfile]\nProfile=ID=x\nInitrd=y\n",
                                  "b.conf", &p, &err));
-  EXPECT_EQ(err, "b.conf:3: unknown key Initrd= (expected Profile= or "
-                 "Cmdline=)");
+  EXPECT_EQ(err, "b.conf:3: unknown key Initrd= (expected Profile=, "
+                 "Cmdline= or SignExpectedPcr=no)");
+  // mkosi's SignExpectedPcr=: "no" migrates as is, "yes" is refused.
+  EXPECT_TRUE(parse_uki_profile(
+      "[UKIProfile]\nProfile=ID=x\nSignExpectedPcr=no\n", "d.conf", &p, &err))
+      << err;
+  EXPECT_FALSE(parse_uki_profile(
+      "[UKIProfile]\nProfile=ID=x\nSignExpectedPcr=yes\n", "e.conf", &p, &err));
+  EXPECT_EQ(err, "e.conf:3: SignExpectedPcr=yes: initpack does not sign PCR "
+                 "policies (.pcrsig); remove it or set it to no");
   EXPECT_FALSE(parse_uki_profile("[UKI]\nProfile=ID=x\n", "c.conf", &p, &err));
   EXPECT_EQ(err, "c.conf:1: unknown section [UKI] (a UKI profile has only "
                  "[UKIProfile])");
