@@ -37,12 +37,12 @@ struct Source {
 
 Source open_source(Context &ctx, const std::string &path) {
   Source src{path, {}};
-  char magic[2] = {};
+  char head[4096];
   FILE *f = fopen(path.c_str(), "rb");
-  size_t n = f ? fread(magic, 1, 2, f) : 0;
+  size_t n = f ? fread(head, 1, sizeof head, f) : 0;
   if (f)
     fclose(f);
-  if (!looks_like_pe(std::string_view(magic, n)))
+  if (!looks_like_pe(std::string_view(head, n)))
     return src; // read_initrd names a missing or unreadable file
   std::string bytes, err;
   if (!read_file(path, &bytes, &err) ||
@@ -63,17 +63,17 @@ bool read_source(const Source &src, std::vector<InitrdSegment> *segs,
 void print_uki_sections(const Source &src) {
   std::string out;
   auto o = std::back_inserter(out);
-  fmt::format_to(o, "UKI: {}: {} sections, initrd {} bytes (.ucode + "
-                    ".initrd)\n",
+  fmt::format_to(o,
+                 "UKI: {}: {} sections, initrd {} bytes (.ucode + "
+                 ".initrd)\n",
                  src.path, src.uki.sections.size(), src.uki.initrd.size());
   fmt::format_to(o, "{:>3} {:<8} {:>10} {:>10} {:<7}  {}\n", "#", "name",
                  "address", "size", "profile", "detail");
   for (size_t i = 0; i < src.uki.sections.size(); i++) {
     const UkiSectionInfo &s = src.uki.sections[i];
-    fmt::format_to(o, "{:>3} {:<8} {:>#10x} {:>10} {:<7}  {}\n", i, s.name,
-                   s.address, s.size,
-                   s.profile < 0 ? "base" : std::to_string(s.profile),
-                   s.detail);
+    fmt::format_to(
+        o, "{:>3} {:<8} {:>#10x} {:>10} {:<7}  {}\n", i, s.name, s.address,
+        s.size, s.profile < 0 ? "base" : std::to_string(s.profile), s.detail);
   }
   fwrite(out.data(), 1, out.size(), stdout);
 }

@@ -6,7 +6,15 @@
 
 namespace initpack {
 
-bool looks_like_pe(std::string_view bytes) { return bytes.starts_with("MZ"); }
+bool looks_like_pe(std::string_view bytes) {
+  if (bytes.size() < 0x40 || !bytes.starts_with("MZ"))
+    return false;
+  uint32_t lfanew = 0;
+  for (int i = 3; i >= 0; i--)
+    lfanew = lfanew << 8 | uint8_t(bytes[0x3c + i]);
+  return lfanew <= bytes.size() - 4 &&
+         bytes.substr(lfanew, 4) == std::string_view("PE\0\0", 4);
+}
 
 // One line for the listing: no newlines, at most 72 bytes.
 static std::string one_line(std::string_view text) {

@@ -23,7 +23,9 @@ struct UkiContents {
   std::string initrd; // .ucode + .initrd of the base
 };
 
-// True when `bytes` start like a PE image ("MZ"): only then is it a UKI.
+// True when `bytes` (the file's head) start like a PE image: "MZ", and
+// "PE\0\0" where the DOS header points. Anything else is read as an initrd
+// (whose reader explains what is wrong with it).
 bool looks_like_pe(std::string_view bytes);
 
 // Reads a UKI's sections and initrd; fails (with the reason in *err) on a

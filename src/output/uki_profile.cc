@@ -67,8 +67,8 @@ bool parse_uki_profile(std::string_view text, const std::string &path,
         // PCR signatures, so "yes" must not pass unnoticed.
         bool sign = false;
         if (!parse_boolean(e.value, &sign) || sign) {
-          *err = path + ":" + std::to_string(e.line) + ": SignExpectedPcr=" +
-                 e.value +
+          *err = path + ":" + std::to_string(e.line) +
+                 ": SignExpectedPcr=" + e.value +
                  ": initpack does not sign PCR policies (.pcrsig); remove it "
                  "or set it to no";
           return false;
@@ -109,8 +109,8 @@ bool add_uki_profiles(PeImage &uki, const std::vector<UkiProfile> &profiles,
   // the first .profile section, so without it the first profile file would
   // replace the base command line on every boot that does not pass "@N".
   std::set<std::string> ids = {kBaseProfileId};
-  if (!append_section(uki, ".profile", "ID=" + std::string(kBaseProfileId) + "\n",
-                      err))
+  if (!append_section(uki, ".profile",
+                      "ID=" + std::string(kBaseProfileId) + "\n", err))
     return false;
   for (const UkiProfile &p : profiles) {
     std::string id = uki_profile_id(p.profile);

@@ -6,10 +6,10 @@
 // is read in order. Everything before the first .profile section is the
 // base profile; each .profile section starts a profile that runs up to the
 // next .profile (or the end); profile 0 is the first .profile. The stub
-// boots profile 0 unless the first word of its load options is "@N"; the chosen profile's sections replace
-// the base ones of the same name, the rest come from the base. A .profile
-// section holds os-release-style lines: ID= (the profile's name) and
-// TITLE= (for boot menus).
+// boots profile 0 unless the first word of its load options is "@N"; the chosen
+// profile's sections replace the base ones of the same name, the rest come from
+// the base. A .profile section holds os-release-style lines: ID= (the profile's
+// name) and TITLE= (for boot menus).
 //
 // A profile is described by a file in mkosi's format
 // (mkosi(1), UnifiedKernelImageProfiles=):

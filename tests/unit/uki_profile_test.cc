@@ -93,10 +93,9 @@ TEST(UkiProfile, ProfilesFollowTheBaseEachWithItsOverrides) {
                                       {"ID=debug\n", "debug"}};
   ASSERT_TRUE(add_uki_profiles(uki, profiles, "root=/dev/vda", &err)) << err;
   // Profile 0 (ID=main, no overrides) is the base; the files follow.
-  EXPECT_EQ(names(uki),
-            (std::vector<std::string>{".sdmagic", ".cmdline", ".linux",
-                                      ".profile", ".profile", ".profile",
-                                      ".cmdline"}));
+  EXPECT_EQ(names(uki), (std::vector<std::string>{
+                            ".sdmagic", ".cmdline", ".linux", ".profile",
+                            ".profile", ".profile", ".cmdline"}));
   // Written and read back: table order is address order, each section on
   // its own page, the per-profile .cmdline carries base + profile words.
   PeImage back;
@@ -146,6 +145,9 @@ TEST(UkiInspect, SectionsCarryTheirProfileAndTheInitrdIsUcodeFirst) {
   std::string bytes = write_pe(uki);
   EXPECT_TRUE(looks_like_pe(bytes));
   EXPECT_FALSE(looks_like_pe("\x28\xb5\x2f\xfd"));
+  std::string mz_junk = bytes.substr(0, 0x40);
+  mz_junk[0x3c] = 0x7f; // e_lfanew past the end: no PE signature
+  EXPECT_FALSE(looks_like_pe(mz_junk));
   UkiContents c;
   ASSERT_TRUE(read_uki_contents(bytes, &c, &err)) << err;
   EXPECT_EQ(c.initrd, "UCODEINITRD");
