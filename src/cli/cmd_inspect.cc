@@ -71,9 +71,11 @@ void print_uki_sections(const Source &src) {
                  "address", "size", "profile", "detail");
   for (size_t i = 0; i < src.uki.sections.size(); i++) {
     const UkiSectionInfo &s = src.uki.sections[i];
-    fmt::format_to(
-        o, "{:>3} {:<8} {:>#10x} {:>10} {:<7}  {}\n", i, s.name, s.address,
-        s.size, s.profile < 0 ? "base" : std::to_string(s.profile), s.detail);
+    std::string line = fmt::format(
+        "{:>3} {:<8} {:>#10x} {:>10} {:<7}  {}", i, s.name, s.address, s.size,
+        s.profile < 0 ? "base" : std::to_string(s.profile), s.detail);
+    line.erase(line.find_last_not_of(' ') + 1); // no detail, no padding
+    out += line + "\n";
   }
   fwrite(out.data(), 1, out.size(), stdout);
 }
