@@ -29,9 +29,13 @@ expect_in "$T/err" "multi-profile UKIs need systemd-stub >= 257; this stub is sy
 [ ! -e "$T/old.efi" ] || fail "a refused multi-profile UKI was written"
 
 mkdir -p "$T/esp/initpack" "$T/esp/EFI/BOOT" "$T/esp/loader/entries"
-build_test_initrd "$T/esp/initpack/uki.efi" --format uki --stub "$stubs/linuxx64.efi.stub" \
-  --uki-profile "$T/p0.conf" --uki-profile "$T/p1.conf" --kernel-command-line "$cmdline" >/dev/null
+mkdir -p "$T/again"
+for out in "$T/esp/initpack/uki.efi" "$T/again/uki.efi"; do
+  build_test_initrd "$out" --format uki --stub "$stubs/linuxx64.efi.stub" \
+    --uki-profile "$T/p0.conf" --uki-profile "$T/p1.conf" --kernel-command-line "$cmdline" >/dev/null
+done
 uki=$T/esp/initpack/uki.efi
+cmp "$uki" "$T/again/uki.efi" || fail "two builds of the multi-profile UKI differ"
 
 # objdump's section table: the base sections, .linux among them, then
 # profile 0 (.profile ID=main, nothing else), then each file's .profile and
