@@ -42,14 +42,13 @@ void run_sign(Context &ctx, const SignArgs &a) {
     attach_signature_file(ctx, a.image, a.attach, out);
   } else if (!a.key.empty()) {
     std::string dest = a.detached.empty() ? out : a.detached;
-    ctx.config.secure_boot_key_source = a.key_source;
     // sbsign writes its output in place: sign into a temporary file and
     // rename, so a failure leaves `dest` as it was.
     AtomicFile file;
     std::string err;
     if (!file.open(dest, &err))
       Fatal(ctx) << err;
-    sbsign_file(ctx, a.image, file.temp_path(), a.key, a.cert,
+    sbsign_file(ctx, a.image, file.temp_path(), a.key, a.key_source, a.cert,
                 !a.detached.empty());
     if (!file.commit(&err))
       Fatal(ctx) << err;

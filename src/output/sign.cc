@@ -122,28 +122,32 @@ std::string sign_request_json(const std::string &image_name,
 // The OpenSSL engine sbsign loads the key through, "" for a PEM file.
 static std::string key_engine(Context &ctx, const std::string &key,
                               const std::string &source) {
-  if (source.starts_with("engine:"))
-    return source.substr(7);
+  constexpr std::string_view kEngine = "engine:";
+  if (source.starts_with(kEngine) && source.size() > kEngine.size())
+    return source.substr(kEngine.size());
   if (source.starts_with("provider:"))
     Fatal(ctx) << "SecureBootKeySource=" << source
                << ": sbsign (sbsigntool 0.9.4) loads keys through OpenSSL "
                   "engines only; use engine:pkcs11 (package "
                   "libengine-pkcs11-openssl)";
+  if (!source.empty() && source != "file")
+    Fatal(ctx) << "SecureBootKeySource=" << source
+               << ": expected file, engine:NAME or provider:NAME";
   if (source.empty() && key.starts_with("pkcs11:"))
     return "pkcs11";
   return "";
 }
 
 void sbsign_file(Context &ctx, const std::string &in, const std::string &out,
-                 const std::string &key, const std::string &cert,
-                 bool detached) {
+                 const std::string &key, const std::string &key_source,
+                 const std::string &cert, bool detached) {
   if (cert.empty())
     Fatal(ctx) << "SecureBootKey= is set but SecureBootCertificate= is not";
   if (find_program("sbsign").empty())
     Fatal(ctx) << "SecureBootKey=: sbsign is not installed (package "
                   "sbsigntool)";
   std::vector<std::string> argv = {"sbsign"};
-  std::string engine = key_engine(ctx, key, ctx.config.secure_boot_key_source);
+  std::string engine = key_engine(ctx, key, key_source);
   if (!engine.empty())
     argv.insert(argv.end(), {"--engine", engine});
   else if (!file_exists(key))
@@ -182,7 +186,7 @@ void write_pe_file(Context &ctx, const PeImage &img, const std::string &path) {
   if (!write_file(unsigned_path, bytes, &err))
     Fatal(ctx) << err;
   sbsign_file(ctx, unsigned_path, file.temp_path(), c.secure_boot_key,
-              c.secure_boot_certificate);
+              c.secure_boot_key_source, c.secure_boot_certificate);
   if (!file.commit(&err))
     Fatal(ctx) << err;
   Log(ctx) << "signed " << path << " with " << c.secure_boot_certificate;

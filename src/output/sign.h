@@ -32,10 +32,11 @@ std::string sign_request_json(const std::string &image_name,
                               std::string_view image);
 
 // Signs the PE file `in` into `out` with sbsign; `key` is a PEM file or a
-// pkcs11: URI. Stops the run (Fatal) on failure, naming the setting.
+// pkcs11: URI, `key_source` as SecureBootKeySource= ("" or file, or
+// engine:NAME). Stops the run (Fatal) on failure, naming the setting.
 void sbsign_file(Context &ctx, const std::string &in, const std::string &out,
-                 const std::string &key, const std::string &cert,
-                 bool detached = false);
+                 const std::string &key, const std::string &key_source,
+                 const std::string &cert, bool detached = false);
 
 // Writes a laid-out image to `path` through a temporary file; signed when
 // SecureBootKey= is set, and with a sign request beside it for SignLater=.

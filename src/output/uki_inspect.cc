@@ -35,14 +35,11 @@ bool read_uki_contents(std::string_view bytes, UkiContents *out,
   if (!parse_pe(bytes, &pe, err))
     return false;
   UkiContents c;
-  int profile = -1;
-  bool base = true;
+  int profile = -1; // -1 until the first .profile: the base sections
   for (const PeSection &s : pe.sections) {
     std::string_view data = section_contents(s);
-    if (s.name == ".profile") {
+    if (s.name == ".profile")
       profile++;
-      base = false;
-    }
     UkiSectionInfo info{s.name, s.virtual_address, uint32_t(data.size()),
                         profile, ""};
     if (s.name == ".profile")
@@ -50,7 +47,7 @@ bool read_uki_contents(std::string_view bytes, UkiContents *out,
     else if (s.name == ".cmdline" || s.name == ".uname")
       info.detail = one_line(data);
     // The stub hands the kernel the base .ucode and .initrd, in this order.
-    if (base && (s.name == ".ucode" || s.name == ".initrd"))
+    if (profile < 0 && (s.name == ".ucode" || s.name == ".initrd"))
       c.initrd.insert(s.name == ".ucode" ? 0 : c.initrd.size(), data);
     c.sections.push_back(std::move(info));
   }

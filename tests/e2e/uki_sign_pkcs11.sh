@@ -57,3 +57,8 @@ expect_fail "$INITPACK" build --cache-dir "$INITPACK_TEST_CACHE" --kernel-packag
   -o "$T/bad.efi" --format uki --secure-boot-key "$uri" --secure-boot-key-source provider:pkcs11 \
   --secure-boot-certificate "$T/keys/db.crt"
 expect_in "$T/err" "loads keys through OpenSSL engines only"
+# The signing server's --key-source is checked like the setting.
+expect_fail "$INITPACK" sign "$T/later/uki.efi" --key "$uri" --key-source bogus \
+  --cert "$T/keys/db.crt" --detached "$T/bogus.p7"
+expect_in "$T/err" "SecureBootKeySource=bogus: expected file, engine:NAME or provider:NAME"
+[ ! -e "$T/bogus.p7" ] || fail "a refused signing wrote $T/bogus.p7"

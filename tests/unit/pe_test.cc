@@ -3,6 +3,7 @@
 // checksum is an independent check of ours).
 #include "output/pe.h"
 #include "output/uki.h"
+#include "pe_fixture.h"
 #include "util/fs.h"
 
 #include <gtest/gtest.h>
@@ -11,32 +12,6 @@
 
 namespace initpack {
 namespace {
-
-// A minimal PE32+ image: DOS header, one .text section at 0x1000.
-PeImage tiny_pe(const std::string &text = "hello") {
-  PeImage img;
-  img.dos.assign(0x40, '\0');
-  img.dos[0] = 'M';
-  img.dos[1] = 'Z';
-  uint32_t lfanew = 0x40;
-  memcpy(img.dos.data() + 0x3c, &lfanew, 4);
-  img.coff.machine = 0x8664;
-  img.coff.size_of_optional_header = sizeof(OptionalHeader64);
-  img.coff.characteristics = 0x206;
-  img.opt.magic = 0x20b;
-  img.opt.section_alignment = 0x1000;
-  img.opt.file_alignment = 0x200;
-  img.opt.subsystem = 10;
-  img.opt.number_of_rva_and_sizes = 16;
-  PeSection s;
-  s.name = ".text";
-  s.virtual_address = 0x1000;
-  s.virtual_size = uint32_t(text.size());
-  s.characteristics = 0x60000020;
-  s.data = text;
-  img.sections.push_back(s);
-  return img;
-}
 
 std::string tiny_pe_file(PeImage img = tiny_pe()) {
   std::string err;

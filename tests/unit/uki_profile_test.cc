@@ -4,10 +4,9 @@
 #include "output/uki.h"
 #include "output/uki_inspect.h"
 #include "output/uki_profile.h"
+#include "pe_fixture.h"
 
 #include <gtest/gtest.h>
-
-#include <cstring>
 
 namespace initpack {
 namespace {
@@ -15,27 +14,9 @@ namespace {
 // A stand-in stub: one .sdmagic section carrying systemd's version string,
 // as systemd-stub's own does.
 PeImage fake_stub(int version) {
-  PeImage img;
-  img.dos.assign(0x40, '\0');
-  img.dos[0] = 'M';
-  img.dos[1] = 'Z';
-  uint32_t lfanew = 0x40;
-  memcpy(img.dos.data() + 0x3c, &lfanew, 4);
-  img.coff.machine = 0x8664;
-  img.coff.size_of_optional_header = sizeof(OptionalHeader64);
-  img.opt.magic = 0x20b;
-  img.opt.section_alignment = 0x1000;
-  img.opt.file_alignment = 0x200;
-  img.opt.number_of_rva_and_sizes = 16;
-  PeSection s;
-  s.name = ".sdmagic";
-  s.virtual_address = 0x1000;
-  s.data =
-      "#### LoaderInfo: systemd-stub " + std::to_string(version) + ".1-1 ####";
-  s.virtual_size = uint32_t(s.data.size());
-  s.characteristics = kScnReadOnlyData;
-  img.sections.push_back(s);
-  return img;
+  return tiny_pe("#### LoaderInfo: systemd-stub " + std::to_string(version) +
+                     ".1-1 ####",
+                 ".sdmagic", kScnReadOnlyData);
 }
 
 std::vector<std::string> names(const PeImage &img) {
