@@ -12,7 +12,7 @@
 #include "image/units.h"
 #include "kernel/kernel.h"
 #include "kernel/modules.h"
-#include "output/extension.h"
+#include "output/initrd.h"
 #include "output/output.h"
 #include "packages/fetch.h"
 #include "packages/resolver.h"
@@ -53,6 +53,23 @@ static void prepare_kernel(Context &ctx) {
   }
   Fatal(ctx) << "KernelPackage=" << ctx.config.kernel_package
              << ": no package of its set ships /usr/lib/modules/VERSION";
+}
+
+// CPU microcode for the early cpio: intel-microcode and amd64-microcode,
+// unpacked into a tree of their own (they are not part of the image). Only
+// those two packages: their dependencies (iucode-tool) are tools for
+// installed systems.
+static EarlyCpio prepare_microcode(Context &ctx) {
+  Timer t(ctx, "microcode");
+  std::vector<PackageRef> pkgs;
+  for (const PackageRef &p : resolve_packages(ctx, kMicrocodePackages))
+    for (const std::string &n : kMicrocodePackages)
+      if (p.name == n)
+        pkgs.push_back(p);
+  fetch_packages(ctx, pkgs);
+  Tree tree;
+  unpack_packages(ctx, pkgs, tree);
+  return early_cpio(choose_microcode(ctx, tree));
 }
 
 // vmlinuz beside the initrd when the kernel came from a package, so that

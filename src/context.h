@@ -5,7 +5,6 @@
 
 #include "config/config.h"
 #include "image/tree.h"
-#include "kernel/modules.h"
 #include "util/diag.h"
 #include "util/timer.h"
 
@@ -38,6 +37,14 @@ struct KernelInfo {
   std::string image_path;  // vmlinuz, when known
 };
 
+// One kernel module chosen for the image (kernel/module_select.h).
+struct ModuleChoice {
+  std::string name; // kernel module name, underscores ("dm_crypt")
+  std::string path; // relative to the modules directory ("kernel/…/x.ko")
+  std::string why;  // --explain: "dependency of ext4", "host device …"
+  std::vector<std::string> firmware; // firmware files found for it (tree paths)
+};
+
 struct Context {
   Config config;
   Diagnostics diag;
@@ -47,7 +54,6 @@ struct Context {
   bool explain = false;
   bool show_timings = false;
   bool keep_temp = false;
-  std::vector<std::string> config_dirs; // -C DIR, in order
 
   // Pass results, in pipeline order.
   std::shared_ptr<Archive> archive; // loaded once, reused by each resolve

@@ -4,8 +4,8 @@
 
 #include "boot/uefi.h"
 
+#include "codec/credential.h"
 #include "context.h"
-#include "output/credential.h"
 #include "util/fs.h"
 
 #include <cstdlib>

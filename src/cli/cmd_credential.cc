@@ -9,8 +9,8 @@
 // the ESP); systemd-stub hands it to the initrd, PID 1 imports it, and a
 // unit reads it with LoadCredentialEncrypted=NAME.
 #include "cli/commands.h"
+#include "codec/credential.h"
 #include "context.h"
-#include "output/credential.h"
 #include "util/fs.h"
 
 #include <ctime>

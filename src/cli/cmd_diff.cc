@@ -3,7 +3,7 @@
 // Exits 0 when identical, 1 when different, 2 on trouble, like diff(1).
 #include "cli/commands.h"
 #include "context.h"
-#include "output/initrd_diff.h"
+#include "inspect/initrd_diff.h"
 
 #include <cstdio>
 #include <nlohmann/json.hpp>

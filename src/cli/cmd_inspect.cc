@@ -5,10 +5,10 @@
 // initrd (.ucode + .initrd) the same way.
 #include "cli/commands.h"
 #include "context.h"
-#include "output/extract.h"
-#include "output/initrd_diff.h"
-#include "output/initrd_reader.h"
-#include "output/uki_inspect.h"
+#include "inspect/extract.h"
+#include "inspect/initrd_diff.h"
+#include "inspect/initrd_reader.h"
+#include "inspect/uki_inspect.h"
 #include "util/fs.h"
 
 #include <cstdio>

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace initpack {
@@ -109,5 +110,10 @@ struct Config {
   // assignment since its last reset.
   std::map<std::string, std::vector<std::string>> origins;
 };
+
+// Format=sysext and confext: extension images (output/extension.h).
+inline bool is_extension_format(std::string_view format) {
+  return format == "sysext" || format == "confext";
+}
 
 } // namespace initpack

@@ -7,7 +7,6 @@
 #include "config/suggest.h"
 #include "context.h"
 #include "kernel/storage_stack.h"
-#include "output/extension.h"
 #include "util/fs.h"
 #include "util/timer.h"
 
@@ -483,7 +482,6 @@ void load_config(Context &ctx, const CliConfig &cli) {
   Timer timer(ctx, "load config");
   std::vector<std::string> errors, notes;
   ctx.config = resolve_config(cli, &errors, &notes);
-  ctx.config_dirs = cli.config_dirs;
   for (const std::string &n : notes)
     Log(ctx) << "config: " << n;
   for (const std::string &e : errors)

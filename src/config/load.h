@@ -62,7 +62,7 @@ struct CliConfig {
 // help text and the setting's section as the help group.
 void add_config_options(CLI::App &cmd, CliConfig &cli);
 
-// Files + profiles + command line -> ctx.config (and ctx.config_dirs).
+// Files + profiles + command line -> ctx.config.
 // Every problem is reported with Error(ctx), then the run stops at a
 // checkpoint if there were any.
 void load_config(Context &ctx, const CliConfig &cli);

@@ -2,9 +2,6 @@
 #include "util/strings.h"
 
 #include "context.h"
-#include "packages/fetch.h"
-#include "packages/resolver.h"
-#include "packages/unpack.h"
 #include "util/fs.h"
 
 #include <fmt/format.h>
@@ -14,10 +11,9 @@ namespace initpack {
 
 // Every regular file below `dir` (whose name passes `want`), in path order,
 // concatenated: the early loader scans the blob for the matching CPU.
-static std::string
-concat_files(const Tree &tree, const std::string &dir,
-             const std::function<bool(const std::string &)> &want) {
-  std::string out, err;
+static bool concat_files(const Tree &tree, const std::string &dir,
+                         const std::function<bool(const std::string &)> &want,
+                         std::string *out, std::string *err) {
   std::string prefix = dir + "/";
   for (auto it = tree.entries().lower_bound(prefix);
        it != tree.entries().end() && it->first.starts_with(prefix); ++it) {
@@ -25,11 +21,11 @@ concat_files(const Tree &tree, const std::string &dir,
     if (ino.type != NodeType::File || !want(it->first))
       continue;
     std::string data;
-    if (!ino.content->read(&data, &err))
-      throw FatalError("microcode: " + err);
-    out += data;
+    if (!ino.content->read(&data, err))
+      return false;
+    *out += data;
   }
-  return out;
+  return true;
 }
 
 bool parse_cpuinfo(const std::string &text, CpuId *out) {
@@ -61,7 +57,8 @@ bool parse_cpuinfo(const std::string &text, CpuId *out) {
   return vendor && family && model;
 }
 
-EarlyCpio microcode_cpio(const Tree &tree, const CpuId *cpu) {
+Microcode select_microcode(const Tree &tree, const CpuId *cpu,
+                           std::string *err) {
   // Hostonly names one file per vendor: Intel's by family-model-stepping,
   // AMD's container by family (one file for all families before 0x15).
   std::string intel_file, amd_file;
@@ -73,66 +70,63 @@ EarlyCpio microcode_cpio(const Tree &tree, const CpuId *cpu) {
                    : "/microcode_amd.bin";
   }
   std::string intel, amd;
-  if (!cpu || cpu->vendor == "GenuineIntel")
-    intel = concat_files(
-        tree, "usr/lib/firmware/intel-ucode",
-        [&](const std::string &p) { return !cpu || p.ends_with(intel_file); });
+  if ((!cpu || cpu->vendor == "GenuineIntel") &&
+      !concat_files(
+          tree, "usr/lib/firmware/intel-ucode",
+          [&](const std::string &p) { return !cpu || p.ends_with(intel_file); },
+          &intel, err))
+    return {};
   // amd64-microcode also ships signatures and README files; the loader
   // wants the microcode_amd*.bin containers only.
-  if (!cpu || cpu->vendor == "AuthenticAMD")
-    amd = concat_files(tree, "usr/lib/firmware/amd-ucode",
-                       [&](const std::string &p) {
-                         if (cpu)
-                           return p.ends_with(amd_file);
-                         return p.find("/microcode_amd") != std::string::npos &&
-                                p.ends_with(".bin");
-                       });
-  EarlyCpio early;
+  if ((!cpu || cpu->vendor == "AuthenticAMD") &&
+      !concat_files(
+          tree, "usr/lib/firmware/amd-ucode",
+          [&](const std::string &p) {
+            if (cpu)
+              return p.ends_with(amd_file);
+            return p.find("/microcode_amd") != std::string::npos &&
+                   p.ends_with(".bin");
+          },
+          &amd, err))
+    return {};
+  Microcode out;
   if (!amd.empty())
-    early.files.push_back(
-        {"kernel/x86/microcode/AuthenticAMD.bin", std::move(amd), 0100644});
+    out.files.push_back(
+        {"kernel/x86/microcode/AuthenticAMD.bin", std::move(amd)});
   if (!intel.empty())
-    early.files.push_back(
-        {"kernel/x86/microcode/GenuineIntel.bin", std::move(intel), 0100644});
-  return early;
+    out.files.push_back(
+        {"kernel/x86/microcode/GenuineIntel.bin", std::move(intel)});
+  return out;
 }
 
-EarlyCpio prepare_microcode(Context &ctx) {
-  Timer t(ctx, "microcode");
-  const std::vector<std::string> names = {"intel-microcode", "amd64-microcode"};
-  std::vector<PackageRef> all = resolve_packages(ctx, names);
-  // Only the microcode packages themselves; their dependencies (iucode-tool)
-  // are tools for installed systems.
-  std::vector<PackageRef> pkgs;
-  for (const PackageRef &p : all)
-    for (const std::string &n : names)
-      if (p.name == n)
-        pkgs.push_back(p);
-  fetch_packages(ctx, pkgs);
-  Tree tree;
-  unpack_packages(ctx, pkgs, tree);
+Microcode choose_microcode(Context &ctx, const Tree &packages) {
+  std::string err;
   if (!ctx.config.hostonly) {
-    EarlyCpio early = microcode_cpio(tree);
-    if (early.files.empty())
+    Microcode all = select_microcode(packages, nullptr, &err);
+    if (!err.empty())
+      Fatal(ctx) << "microcode: " << err;
+    if (all.files.empty())
       Fatal(ctx) << "Microcode=yes: intel-microcode and amd64-microcode hold "
                     "no microcode files";
-    return early;
+    return all;
   }
   // Hostonly: this processor's microcode only.
-  std::string cpuinfo, err;
+  std::string cpuinfo;
   CpuId cpu;
   std::string path = ctx.config.proc_root + "/cpuinfo";
   if (!read_file(path, &cpuinfo, &err) || !parse_cpuinfo(cpuinfo, &cpu))
     Fatal(ctx) << "Microcode=yes with hostonly: cannot read the processor "
                   "from "
                << path << (err.empty() ? "" : ": " + err);
-  EarlyCpio early = microcode_cpio(tree, &cpu);
-  if (early.files.empty())
+  Microcode mine = select_microcode(packages, &cpu, &err);
+  if (!err.empty())
+    Fatal(ctx) << "microcode: " << err;
+  if (mine.files.empty())
     Warn(ctx) << "Microcode=yes: no microcode for this processor ("
               << cpu.vendor
               << fmt::format(" family {:#x} model {:#x}", cpu.family, cpu.model)
               << "); the image has none";
-  return early;
+  return mine;
 }
 
 } // namespace initpack

@@ -6,7 +6,7 @@
 // package provides is taken from the host's firmware directory.
 #pragma once
 
-#include "kernel/modules.h"
+#include "context.h"
 
 #include <string>
 #include <vector>

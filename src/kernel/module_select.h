@@ -2,8 +2,8 @@
 // seeds; libkmod closes the seeds over dependencies and softdeps.
 #pragma once
 
+#include "context.h"
 #include "kernel/host_devices.h"
-#include "kernel/modules.h"
 
 #include <set>
 #include <string>

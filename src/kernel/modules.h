@@ -14,13 +14,7 @@
 namespace initpack {
 
 struct Context;
-
-struct ModuleChoice {
-  std::string name; // kernel module name, underscores ("dm_crypt")
-  std::string path; // relative to the modules directory ("kernel/…/x.ko")
-  std::string why;  // --explain: "dependency of ext4", "host device …"
-  std::vector<std::string> firmware; // firmware files found for it (tree paths)
-};
+struct ModuleChoice;
 
 // Chooses the modules for the image and adds them, their firmware and
 // regenerated modules.* (depmod on the subset) to ctx.tree under

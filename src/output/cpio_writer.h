@@ -3,8 +3,8 @@
 // cpio_writer.cc).
 #pragma once
 
+#include "codec/compress.h"
 #include "image/tree.h"
-#include "output/compress.h"
 
 #include <cstdint>
 #include <string>

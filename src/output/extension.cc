@@ -12,7 +12,7 @@
 
 #include "context.h"
 #include "output/erofs/erofs.h"
-#include "output/output.h"
+#include "output/initrd.h"
 #include "output/roothash_sig.h"
 #include "output/verity.h"
 #include "util/fs.h"
@@ -114,10 +114,6 @@ std::string sidecar(const std::string &output, const char *suffix) {
 }
 
 } // namespace
-
-bool is_extension_format(std::string_view format) {
-  return format == "sysext" || format == "confext";
-}
 
 std::map<std::string, std::string> parse_os_release(std::string_view text) {
   std::map<std::string, std::string> out;

@@ -23,8 +23,6 @@ namespace initpack {
 
 struct Context;
 
-bool is_extension_format(std::string_view format);
-
 // Parses os-release(5) text (KEY=VALUE, values optionally quoted with
 // shell-style escapes; comments and blank lines skipped).
 std::map<std::string, std::string> parse_os_release(std::string_view text);

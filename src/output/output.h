@@ -1,45 +1,18 @@
-// The output step: the image Tree becomes an initrd file.
+// The output step: the image Tree becomes the file ctx.config.format names.
+// A thin switch over the format writers (output/initrd.h, output/uki.h,
+// output/erofs/image.h, output/extension.h); none of them includes this.
 #pragma once
-
-#include "output/cpio_writer.h"
-
-#include <string>
-#include <vector>
 
 namespace initpack {
 
 struct Context;
+struct EarlyCpio;
 
-// Uncompressed members placed before the main archive, where the kernel's
-// early loaders look for them (CPU microcode under kernel/x86/microcode/).
-struct EarlyCpio {
-  std::vector<CpioFile> files;
-};
-
-// Writes `tree` as an initrd to `path`: the early cpio (uncompressed) when
-// given, then the main cpio compressed per ctx.config.compression and
-// compression_level, with every mtime set to SOURCE_DATE_EPOCH (the config's,
-// else the environment's, else 0). Goes through a temporary file renamed
-// into place: on failure an existing file at `path` is left untouched.
-// Stops the run with Fatal on any error.
-void write_initrd(Context &ctx, const Tree &tree, const std::string &path,
-                  const EarlyCpio *early = nullptr);
-
-// The same initrd in memory (for a UKI's .initrd section), and the early
-// cpio alone (for its .ucode section).
-std::string initrd_bytes(Context &ctx, const Tree &tree,
-                         const EarlyCpio *early);
-std::string early_cpio_bytes(Context &ctx, const EarlyCpio &early);
-
-// Writes ctx.tree as ctx.config.format (cpio, uki: output/uki.h, erofs:
-// output/erofs/image.h, or sysext/confext: output/extension.h) to
-// ctx.config.output. The one place a new output format is added.
+// Writes ctx.tree as ctx.config.format (cpio, uki, erofs, sysext or
+// confext) to ctx.config.output. The one place a new output format is
+// added.
 void write_image(Context &ctx, const EarlyCpio *early);
 // Fatal, before any work, when write_image cannot write ctx.config.format.
 void check_image_format(Context &ctx);
-
-// The mtime for every member: config, then $SOURCE_DATE_EPOCH, then 0.
-// Fails on values a cpio header cannot hold or a malformed variable.
-bool source_date_epoch(const Context &ctx, uint32_t *out, std::string *err);
 
 } // namespace initpack

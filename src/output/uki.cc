@@ -2,7 +2,7 @@
 #include "output/uki.h"
 
 #include "context.h"
-#include "output/output.h"
+#include "output/initrd.h"
 #include "output/sign.h"
 #include "output/uki_profile.h"
 #include "util/fs.h"

@@ -1,7 +1,7 @@
 #include "packages/archive.h"
 #include "util/strings.h"
 
-#include "output/decompress.h"
+#include "codec/decompress.h"
 
 #include "packages/deb822.h"
 #include "packages/index.h"
@@ -30,7 +30,7 @@ bool is_kept_field(std::string_view name) {
 }
 
 // Decompresses a Packages file (.xz, .gz or plain) with the decoders the
-// initrd reader uses (output/decompress.h). An empty component's index is
+// initrd reader uses (codec/decompress.h). An empty component's index is
 // a valid, empty stream, which libarchive's raw format refused.
 bool read_packages_file(const std::string &path, std::string *out,
                         std::string *err) {

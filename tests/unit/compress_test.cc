@@ -1,4 +1,4 @@
-#include "output/compress.h"
+#include "codec/compress.h"
 #include "output_test_util.h"
 
 #include <gtest/gtest.h>

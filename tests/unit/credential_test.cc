@@ -1,8 +1,8 @@
-// systemd credentials (output/credential.h): the header layout byte by
+// systemd credentials (codec/credential.h): the header layout byte by
 // byte, a credential made by systemd-creds 252 decrypted by our code, round
 // trips, and every altered byte refused. tests/e2e/credential.sh checks the
 // other direction with systemd-creds itself.
-#include "output/credential.h"
+#include "codec/credential.h"
 
 #include <cstring>
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
+#include "inspect/initrd_reader.h"
 #include "output/cpio_writer.h"
-#include "output/initrd_reader.h"
 #include "output_test_util.h"
 #include "util/hash.h"
 

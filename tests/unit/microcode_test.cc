@@ -22,7 +22,8 @@ Tree microcode_tree() {
 }
 
 TEST(Microcode, GenericTakesEveryContainerInPathOrder) {
-  EarlyCpio e = microcode_cpio(microcode_tree());
+  std::string err;
+  Microcode e = select_microcode(microcode_tree(), nullptr, &err);
   ASSERT_EQ(e.files.size(), 2u);
   EXPECT_EQ(e.files[0].path, "kernel/x86/microcode/AuthenticAMD.bin");
   EXPECT_EQ(e.files[0].data, "A17A19");
@@ -32,15 +33,16 @@ TEST(Microcode, GenericTakesEveryContainerInPathOrder) {
 
 TEST(Microcode, HostonlyTakesThisProcessorsFileOnly) {
   CpuId intel{"GenuineIntel", 6, 0x8e, 0xa};
-  EarlyCpio e = microcode_cpio(microcode_tree(), &intel);
+  std::string err;
+  Microcode e = select_microcode(microcode_tree(), &intel, &err);
   ASSERT_EQ(e.files.size(), 1u);
   EXPECT_EQ(e.files[0].data, "I2");
   CpuId amd{"AuthenticAMD", 0x19, 1, 1};
-  e = microcode_cpio(microcode_tree(), &amd);
+  e = select_microcode(microcode_tree(), &amd, &err);
   ASSERT_EQ(e.files.size(), 1u);
   EXPECT_EQ(e.files[0].data, "A19");
   CpuId qemu{"AuthenticAMD", 0xf, 6, 1}; // qemu64: no microcode
-  EXPECT_TRUE(microcode_cpio(microcode_tree(), &qemu).files.empty());
+  EXPECT_TRUE(select_microcode(microcode_tree(), &qemu, &err).files.empty());
 }
 
 TEST(Microcode, ParsesCpuinfo) {

@@ -1,6 +1,6 @@
 #include "context.h"
-#include "output/initrd_reader.h"
-#include "output/output.h"
+#include "inspect/initrd_reader.h"
+#include "output/initrd.h"
 #include "output_test_util.h"
 
 #include <cstdlib>

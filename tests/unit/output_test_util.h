@@ -2,8 +2,8 @@
 // entry, deterministic test data, running the real tools.
 #pragma once
 
+#include "codec/compress.h"
 #include "image/tree.h"
-#include "output/compress.h"
 #include "util/diag.h"
 #include "util/fs.h"
 #include "util/subprocess.h"

@@ -1,8 +1,8 @@
 // Multi-profile UKIs: profile files, and the section table the stub walks
 // (base sections, then per profile a .profile and its overrides).
+#include "inspect/uki_inspect.h"
 #include "output/pe.h"
 #include "output/uki.h"
-#include "output/uki_inspect.h"
 #include "output/uki_profile.h"
 #include "pe_fixture.h"
 

@@ -4,7 +4,7 @@
 
 #include "context.h"
 #include "output/cpio_writer.h"
-#include "output/output.h"
+#include "output/initrd.h"
 #include "util/fs.h"
 #include "util/timer.h"
 

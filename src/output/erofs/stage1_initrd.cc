@@ -3,10 +3,10 @@
 // their dependencies, and /.stage1/stage1.conf.
 #include "output/erofs/image.h"
 
+#include "codec/decompress.h"
 #include "context.h"
 #include "kernel/kmod.h"
 #include "kernel/module_select.h"
-#include "output/decompress.h"
 #include "stage1/stage1.h"
 #include "util/fs.h"
 

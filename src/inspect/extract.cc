@@ -1,4 +1,4 @@
-#include "output/extract.h"
+#include "inspect/extract.h"
 
 #include "util/diag.h"
 #include "util/fs.h"

@@ -1,5 +1,5 @@
 // A UKI's section table and initrd for `initpack inspect` (uki_inspect.h).
-#include "output/uki_inspect.h"
+#include "inspect/uki_inspect.h"
 
 #include "output/pe.h"
 #include "output/uki_profile.h"

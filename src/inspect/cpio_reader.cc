@@ -1,4 +1,4 @@
-#include "output/cpio_reader.h"
+#include "inspect/cpio_reader.h"
 
 #include <sys/stat.h>
 

@@ -1,4 +1,4 @@
-#include "output/compress.h"
+#include "codec/compress.h"
 #include "util/fs.h"
 
 #include "util/diag.h"

@@ -1,4 +1,4 @@
-#include "output/decompress.h"
+#include "codec/decompress.h"
 
 #include <archive.h>
 #include <archive_entry.h>

@@ -1,8 +1,8 @@
-#include "output/initrd_reader.h"
+#include "inspect/initrd_reader.h"
 
+#include "codec/decompress.h"
 #include "image/tree.h"
-#include "output/cpio_reader.h"
-#include "output/decompress.h"
+#include "inspect/cpio_reader.h"
 #include "util/diag.h"
 
 #include <fcntl.h>

@@ -1,7 +1,7 @@
 // Comparing the file trees two initrds unpack to (`initpack diff`).
 #pragma once
 
-#include "output/initrd_reader.h"
+#include "inspect/initrd_reader.h"
 
 #include <string>
 #include <vector>

@@ -6,7 +6,7 @@
 // symlinks inside the image still resolve the way the kernel would.
 #pragma once
 
-#include "output/initrd_reader.h"
+#include "inspect/initrd_reader.h"
 
 #include <set>
 #include <string>

@@ -1,4 +1,4 @@
-#include "output/credential.h"
+#include "codec/credential.h"
 
 #include "util/hash.h"
 

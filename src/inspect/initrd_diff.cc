@@ -1,4 +1,4 @@
-#include "output/initrd_diff.h"
+#include "inspect/initrd_diff.h"
 
 #include <cstdio>
 #include <map>
