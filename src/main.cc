@@ -48,6 +48,11 @@ int main(int argc, char **argv) {
   } catch (const FatalError &e) {
     std::cerr << "initpack: " << e.what() << "\n";
     exit_code = 1;
+  } catch (const std::exception &e) {
+    // Nothing should throw anything else; if a library does, say what and
+    // fail cleanly rather than abort.
+    std::cerr << "initpack: internal error: " << e.what() << "\n";
+    exit_code = 1;
   }
   if (ctx.show_timings)
     ctx.timings.print(std::cerr);

@@ -240,8 +240,10 @@ TempDir::TempDir(const std::string &prefix) {
   std::vector<char> buf(tmpl.begin(), tmpl.end());
   buf.push_back('\0');
   if (!::mkdtemp(buf.data()))
-    throw std::runtime_error("cannot create temporary directory " + tmpl +
-                             ": " + std::strerror(errno));
+    // No Context here: FatalError is what Fatal(ctx) throws, and main
+    // reports it like any other fatal error.
+    throw FatalError("cannot create temporary directory " + tmpl + ": " +
+                     errno_string());
   path_ = buf.data();
 }
 

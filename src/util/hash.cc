@@ -1,10 +1,10 @@
 #include "util/hash.h"
+#include "util/diag.h"
 
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
 #include <openssl/evp.h>
-#include <stdexcept>
 #include <unistd.h>
 
 namespace initpack {
@@ -16,7 +16,7 @@ struct Sha256::Impl {
 Sha256::Sha256() : impl_(std::make_unique<Impl>()) {
   impl_->ctx = EVP_MD_CTX_new();
   if (!impl_->ctx || !EVP_DigestInit_ex(impl_->ctx, EVP_sha256(), nullptr))
-    throw std::runtime_error("OpenSSL: cannot initialise SHA-256");
+    throw FatalError("OpenSSL: cannot initialise SHA-256");
 }
 
 Sha256::~Sha256() {
