@@ -10,6 +10,7 @@
 // unit reads it with LoadCredentialEncrypted=NAME.
 #include "cli/commands.h"
 #include "codec/credential.h"
+#include "config/load.h"
 #include "context.h"
 #include "util/fs.h"
 
@@ -73,11 +74,11 @@ uint64_t credential_timestamp(Context &ctx, const std::string &option) {
       Fatal(ctx) << "credential: --timestamp: " << err;
     return usec;
   }
-  if (const char *sde = getenv("SOURCE_DATE_EPOCH"); sde && *sde) {
-    if (!parse_credential_time(std::string("@") + sde, &usec, &err))
-      Fatal(ctx) << "credential: $SOURCE_DATE_EPOCH: " << err;
-    return usec;
-  }
+  std::optional<int64_t> sde;
+  if (!source_date_epoch_from_environment(&sde, &err))
+    Fatal(ctx) << "credential: " << err;
+  if (sde)
+    return uint64_t(*sde) * 1000000;
   return uint64_t(time(nullptr)) * 1000000;
 }
 

@@ -8,12 +8,28 @@
 #include "context.h"
 #include "kernel/storage_stack.h"
 #include "util/fs.h"
+#include "util/strings.h"
 #include "util/timer.h"
 
 #include <algorithm>
 #include <cstdlib>
 
 namespace initpack {
+
+bool source_date_epoch_from_environment(std::optional<int64_t> *out,
+                                        std::string *err) {
+  const char *env = getenv("SOURCE_DATE_EPOCH");
+  if (!env || !*env)
+    return true;
+  SettingValue v;
+  if (!parse_setting_value(*find_setting("SourceDateEpoch"), env, "", &v,
+                           err)) {
+    *err = "$SOURCE_DATE_EPOCH: " + *err;
+    return false;
+  }
+  *out = v.number;
+  return true;
+}
 
 std::vector<std::string> standard_config_dirs() {
   return {"/usr/lib/initpack", "/usr/local/lib/initpack", "/run/initpack",
@@ -53,13 +69,6 @@ std::string long_flag(std::string_view flags) {
     flags.remove_prefix(std::min(flags.size(), name.size() + 1));
   }
   return "";
-}
-
-std::string join(const std::vector<std::string> &v, const char *sep) {
-  std::string out;
-  for (const std::string &s : v)
-    out += (out.empty() ? "" : sep) + s;
-  return out;
 }
 
 // VERSION_CODENAME of the host, for Release= matches while no release is
@@ -431,18 +440,12 @@ private:
   }
 
   void source_date_epoch_from_environment(Config &c) {
-    const char *env = getenv("SOURCE_DATE_EPOCH");
-    if (!env || !*env)
-      return;
-    SettingValue v;
     std::string err;
-    if (!parse_setting_value(*find_setting("SourceDateEpoch"), env, "", &v,
-                             &err)) {
-      error("$SOURCE_DATE_EPOCH: " + err);
-      return;
-    }
-    c.source_date_epoch = v.number;
-    c.origins["SourceDateEpoch"] = {"environment ($SOURCE_DATE_EPOCH)"};
+    if (!initpack::source_date_epoch_from_environment(&c.source_date_epoch,
+                                                      &err))
+      error(err);
+    else if (c.source_date_epoch)
+      c.origins["SourceDateEpoch"] = {"environment ($SOURCE_DATE_EPOCH)"};
   }
 
   // The table allows -1..22 (zstd's range); the other compressors allow

@@ -67,6 +67,11 @@ void add_config_options(CLI::App &cmd, CliConfig &cli);
 // checkpoint if there were any.
 void load_config(Context &ctx, const CliConfig &cli);
 
+// $SOURCE_DATE_EPOCH, parsed as SourceDateEpoch= is (the one place that
+// reads it): nullopt when unset or empty; false with *err on a bad value.
+bool source_date_epoch_from_environment(std::optional<int64_t> *out,
+                                        std::string *err);
+
 // The work of load_config without a Context, for tests: the resolved
 // configuration, with every problem appended to *errors and the names of
 // the files it read (and skipped or masked) to *notes.

@@ -647,10 +647,8 @@ static std::string resolve_path(std::string_view item,
 }
 
 static std::string join_choices(const Setting &s) {
-  std::string out;
-  for (const char *c : s.choices)
-    out += (out.empty() ? "" : ", ") + std::string(c);
-  return out;
+  return join(std::vector<std::string>(s.choices.begin(), s.choices.end()),
+              ", ");
 }
 
 static bool parse_scalar(const Setting &s, std::string_view v,

@@ -1,17 +1,11 @@
 #include "config/summary.h"
 
 #include "config/settings.h"
+#include "util/strings.h"
 
 #include <nlohmann/json.hpp>
 
 namespace initpack {
-
-static std::string join(const std::vector<std::string> &v, const char *sep) {
-  std::string out;
-  for (const std::string &s : v)
-    out += (out.empty() ? "" : sep) + s;
-  return out;
-}
 
 static std::vector<std::string> origins_of(const Config &c, const char *key) {
   auto it = c.origins.find(key);

@@ -2,6 +2,7 @@
 
 #include "context.h"
 #include "util/fs.h"
+#include "util/strings.h"
 #include "util/subprocess.h"
 
 #include <algorithm>
@@ -79,10 +80,7 @@ std::string find_kernel_image(const std::string &root,
 }
 
 std::string join_versions(const std::vector<std::string> &v) {
-  std::string r;
-  for (const std::string &s : v)
-    r += (r.empty() ? "" : ", ") + s;
-  return r.empty() ? "none" : r;
+  return v.empty() ? "none" : join(v, ", ");
 }
 
 // libkmod reports module paths as the directory it was given plus the

@@ -16,6 +16,7 @@
 #include "output/roothash_sig.h"
 #include "output/verity.h"
 #include "util/fs.h"
+#include "util/parallel.h"
 #include "util/timer.h"
 
 #include <fmt/format.h>
@@ -95,8 +96,7 @@ ErofsOptions extension_erofs_options(Context &ctx, const std::string &name) {
     o.lz4hc_level = level >= 3 && level <= 12 ? level : 9;
   }
   o.volume_name = name.substr(0, 16);
-  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-  o.threads = cpus > 0 ? int(cpus) : 1;
+  o.threads = int(default_threads());
   return o;
 }
 

@@ -2,6 +2,7 @@
 
 #include "context.h"
 #include "util/fs.h"
+#include "util/parallel.h"
 #include "util/timer.h"
 
 #include <cerrno>
@@ -12,23 +13,9 @@
 namespace initpack {
 
 bool source_date_epoch(const Context &ctx, uint32_t *out, std::string *err) {
-  int64_t value = 0;
-  std::string from = "SourceDateEpoch=";
-  if (ctx.config.source_date_epoch) {
-    value = *ctx.config.source_date_epoch;
-  } else if (const char *env = getenv("SOURCE_DATE_EPOCH"); env && *env) {
-    from = "$SOURCE_DATE_EPOCH=";
-    char *end = nullptr;
-    errno = 0;
-    long long v = strtoll(env, &end, 10);
-    if (errno || *end) {
-      *err = from + env + " is not a number of seconds";
-      return false;
-    }
-    value = v;
-  }
+  int64_t value = ctx.config.source_date_epoch.value_or(0);
   if (value < 0 || value > int64_t(UINT32_MAX)) {
-    *err = from + std::to_string(value) +
+    *err = "SourceDateEpoch=" + std::to_string(value) +
            " does not fit a cpio header's mtime (0..4294967295)";
     return false;
   }
@@ -65,12 +52,11 @@ static void write_initrd_stream(Context &ctx, const Tree &tree,
                                 const std::string &path) {
   Compression compression;
   if (!parse_compression(ctx.config.compression, &compression))
-    Fatal(ctx) << "Compression=" << ctx.config.compression
+    Fatal(ctx) << "CompressOutput=" << ctx.config.compression
                << " is not one of zstd, xz, gzip, lz4, none";
   std::string err;
   CpioOptions opts = cpio_options(ctx);
-  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-  int threads = cpus > 0 ? int(cpus) : 1;
+  int threads = int(default_threads());
   if (early && !early->files.empty() &&
       !write_cpio_files(early->files, sink, opts, &err))
     Fatal(ctx) << path << ": early cpio: " << err;
@@ -78,7 +64,7 @@ static void write_initrd_stream(Context &ctx, const Tree &tree,
   auto compressor = make_compressor(compression, ctx.config.compression_level,
                                     threads, &sink, &err);
   if (!compressor)
-    Fatal(ctx) << "CompressionLevel=" << ctx.config.compression_level << ": "
+    Fatal(ctx) << "CompressLevel=" << ctx.config.compression_level << ": "
                << err;
   if (!write_cpio(tree, *compressor, opts, &err) || !compressor->finish(&err))
     Fatal(ctx) << "cannot write " << path << ": " << err;

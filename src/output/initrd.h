@@ -23,10 +23,9 @@ EarlyCpio early_cpio(const Microcode &microcode);
 
 // Writes `tree` as an initrd to `path`: the early cpio (uncompressed) when
 // given, then the main cpio compressed per ctx.config.compression and
-// compression_level, with every mtime set to SOURCE_DATE_EPOCH (the config's,
-// else the environment's, else 0). Goes through a temporary file renamed
-// into place: on failure an existing file at `path` is left untouched.
-// Stops the run with Fatal on any error.
+// compression_level, with every mtime set to source_date_epoch() below. Goes
+// through a temporary file renamed into place: on failure an existing file at
+// `path` is left untouched. Stops the run with Fatal on any error.
 void write_initrd(Context &ctx, const Tree &tree, const std::string &path,
                   const EarlyCpio *early = nullptr);
 
@@ -36,8 +35,9 @@ std::string initrd_bytes(Context &ctx, const Tree &tree,
                          const EarlyCpio *early);
 std::string early_cpio_bytes(Context &ctx, const EarlyCpio &early);
 
-// The mtime for every member: config, then $SOURCE_DATE_EPOCH, then 0.
-// Fails on values a cpio header cannot hold or a malformed variable.
+// The mtime for every member: SourceDateEpoch= (load_config reads
+// $SOURCE_DATE_EPOCH into it, config/load.h), else 0. Fails on values a cpio
+// header cannot hold.
 bool source_date_epoch(const Context &ctx, uint32_t *out, std::string *err);
 
 } // namespace initpack

@@ -5,6 +5,7 @@
 #include "packages/signature.h"
 #include "util/fs.h"
 #include "util/hash.h"
+#include "util/strings.h"
 
 #include <algorithm>
 #include <fcntl.h>
@@ -20,10 +21,7 @@ namespace {
 constexpr time_t kMaxFutureSeconds = 10;
 
 std::string join_words(const std::vector<std::string> &v) {
-  std::string r;
-  for (const std::string &s : v)
-    r += (r.empty() ? "" : " ") + s;
-  return r;
+  return join(v, " ");
 }
 
 time_t mtime_of(const std::string &path) {

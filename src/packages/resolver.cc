@@ -131,15 +131,6 @@ bool set_provides(Pool *pool, const std::vector<char> &in_set, Id dep) {
   return false;
 }
 
-bool provides(Pool *pool, Id dep, Id p) {
-  Id q, qq;
-  FOR_PROVIDES(q, qq, dep) {
-    if (q == p)
-      return true;
-  }
-  return false;
-}
-
 bool any_provider(Pool *pool, Id dep, const std::set<Id> &removed) {
   Id p, pp;
   FOR_PROVIDES(p, pp, dep) {

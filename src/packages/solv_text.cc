@@ -38,15 +38,6 @@ const char *ordinal(size_t i) {
   return i < 5 ? words[i] : "a later";
 }
 
-bool provides(Pool *pool, Id dep, Id p) {
-  Id q, qq;
-  FOR_PROVIDES(q, qq, dep) {
-    if (q == p)
-      return true;
-  }
-  return false;
-}
-
 std::string provided_by(Pool *pool, Id dep, Id p) {
   Id name = dep_name(pool, dep);
   Id pname = pool_id2solvable(pool, p)->name;
@@ -111,11 +102,13 @@ std::string solution_text(Solver *solv, Id p, Id rp) {
 
 } // namespace
 
-std::string join(const std::vector<std::string> &v, const std::string &sep) {
-  std::string r;
-  for (size_t i = 0; i < v.size(); i++)
-    r += (i ? sep : "") + v[i];
-  return r;
+bool provides(Pool *pool, Id dep, Id p) {
+  Id q, qq;
+  FOR_PROVIDES(q, qq, dep) {
+    if (q == p)
+      return true;
+  }
+  return false;
 }
 
 std::string dep_text(Pool *pool, Id dep) {

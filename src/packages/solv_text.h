@@ -4,6 +4,7 @@
 #pragma once
 
 #include "packages/solv.h"
+#include "util/strings.h"
 
 #include <string>
 #include <vector>
@@ -12,6 +13,9 @@ namespace initpack {
 
 // A dependency as a control file writes it: "a (>= 1) | b:any".
 std::string dep_text(Pool *pool, Id dep);
+// Whether package p is one of dep's providers.
+bool provides(Pool *pool, Id dep, Id p);
+
 // "name version".
 std::string solvable_text(Pool *pool, Id p);
 // How package p satisfies dep: "libc6 (>= 2.34)", "mail-transport-agent
@@ -20,7 +24,5 @@ std::string describe_match(Pool *pool, Id dep, Id p);
 // Every problem of a failed solve: what conflicts with what, and the ways
 // out libsolv sees.
 std::string describe_problems(Solver *solv);
-
-std::string join(const std::vector<std::string> &v, const std::string &sep);
 
 } // namespace initpack

@@ -24,4 +24,14 @@ std::string_view trim(std::string_view s) {
   return s.substr(start, end - start + 1);
 }
 
+std::string join(const std::vector<std::string> &items, std::string_view sep) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); i++) {
+    if (i)
+      out += sep;
+    out += items[i];
+  }
+  return out;
+}
+
 } // namespace initpack

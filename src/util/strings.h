@@ -2,6 +2,7 @@
 // tmpfiles.d, unit files, module lists).
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -13,5 +14,8 @@ std::vector<std::string_view> split_lines(std::string_view text);
 
 // `s` without leading and trailing blanks (space, tab, \r, \n, \f, \v).
 std::string_view trim(std::string_view s);
+
+// The items with `sep` between them: join({"a", "b"}, ", ") == "a, b".
+std::string join(const std::vector<std::string> &items, std::string_view sep);
 
 } // namespace initpack

@@ -43,27 +43,20 @@ TEST(Output, WritesEarlyCpioThenCompressedMain) {
   EXPECT_EQ(list_dir(dir.path()), std::vector<std::string>{"initrd.img"});
 }
 
-TEST(Output, SourceDateEpochFromTheEnvironment) {
+// $SOURCE_DATE_EPOCH is read once, by load_config (config_load_test.cc);
+// the writer takes SourceDateEpoch= and checks it fits a cpio header.
+TEST(Output, SourceDateEpochMustFitACpioHeader) {
   TempDir dir;
   Context ctx;
   ctx.config.compression = "lz4";
   std::string path = dir.path() + "/initrd.img";
-  setenv("SOURCE_DATE_EPOCH", "1000", 1);
+  ctx.config.source_date_epoch = 1000;
   write_initrd(ctx, sample_tree(), path);
   std::vector<InitrdSegment> segs;
   std::vector<InitrdEntry> entries;
   ASSERT_TRUE(read_back(path, &segs, &entries));
   EXPECT_EQ(entries.at(3).mtime, 1000u);
 
-  setenv("SOURCE_DATE_EPOCH", "soon", 1);
-  try {
-    write_initrd(ctx, sample_tree(), path);
-    ADD_FAILURE() << "no error for a malformed SOURCE_DATE_EPOCH";
-  } catch (const FatalError &e) {
-    EXPECT_STREQ(e.what(),
-                 "$SOURCE_DATE_EPOCH=soon is not a number of seconds");
-  }
-  unsetenv("SOURCE_DATE_EPOCH");
   ctx.config.source_date_epoch = int64_t(1) << 33;
   EXPECT_THROW(write_initrd(ctx, sample_tree(), path), FatalError);
 }
@@ -98,8 +91,9 @@ TEST(Output, RejectsUnknownCompressionAndLevel) {
     write_initrd(ctx, Tree(), dir.path() + "/x");
     ADD_FAILURE();
   } catch (const FatalError &e) {
-    EXPECT_STREQ(e.what(),
-                 "Compression=brotli is not one of zstd, xz, gzip, lz4, none");
+    EXPECT_STREQ(
+        e.what(),
+        "CompressOutput=brotli is not one of zstd, xz, gzip, lz4, none");
   }
   ctx.config.compression = "gzip";
   ctx.config.compression_level = 12;
@@ -107,7 +101,7 @@ TEST(Output, RejectsUnknownCompressionAndLevel) {
     write_initrd(ctx, Tree(), dir.path() + "/x");
     ADD_FAILURE();
   } catch (const FatalError &e) {
-    EXPECT_STREQ(e.what(), "CompressionLevel=12: gzip compression level 12 "
+    EXPECT_STREQ(e.what(), "CompressLevel=12: gzip compression level 12 "
                            "is out of range 1..9");
   }
   EXPECT_TRUE(list_dir(dir.path()).empty());

@@ -6,6 +6,7 @@
 #include "output/cpio_writer.h"
 #include "output/initrd.h"
 #include "util/fs.h"
+#include "util/parallel.h"
 #include "util/timer.h"
 
 #include <fmt/format.h>
@@ -49,8 +50,7 @@ ErofsOptions erofs_options(Context &ctx) {
     o.volume_name = loc.substr(6); // how stage 1 finds the device
   else
     o.volume_name = "initpack";
-  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-  o.threads = cpus > 0 ? int(cpus) : 1;
+  o.threads = int(default_threads());
   return o;
 }
 
