@@ -1,5 +1,5 @@
 // The prose of initpack.conf(5). The per-setting part is generated from the
-// settings table in summary.cc; this text explains the rules load.cc,
+// settings table in settings.cc; this text explains the rules load.cc,
 // ini.cc and match.cc implement. Keep it in step with those files' header
 // comments.
 #include <string>
