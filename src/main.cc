@@ -31,8 +31,8 @@ int main(int argc, char **argv) {
   app.add_flag("--timings", ctx.show_timings, "Print the time of each pass");
   register_build_command(app, ctx, &exit_code);
   register_summary_command(app, ctx, &exit_code);
-  add_inspect_command(app, ctx, &exit_code);
-  add_diff_command(app, ctx, &exit_code);
+  register_inspect_command(app, ctx, &exit_code);
+  register_diff_command(app, ctx, &exit_code);
 
   register_qemu_command(app, ctx, &exit_code);
   register_resolve_command(app, ctx, &exit_code);

@@ -65,10 +65,7 @@ void register_addon_command(CLI::App &app, Context &ctx, int *exit_code) {
   cmd->add_option("--secure-boot-certificate",
                   ctx.config.secure_boot_certificate,
                   "The signing key's certificate (PEM)");
-  cmd->callback([&ctx, a, exit_code] {
-    run_addon(ctx, *a);
-    *exit_code = 0;
-  });
+  cmd->callback([&ctx, a] { run_addon(ctx, *a); });
 }
 
 } // namespace initpack

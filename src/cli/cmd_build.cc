@@ -28,11 +28,10 @@ void register_build_command(CLI::App &app, Context &ctx, int *exit_code) {
                 "Say why each package and kernel module is in the image");
   cmd->add_flag("--keep-temp", ctx.keep_temp,
                 "Keep temporary directories (for debugging)");
-  cmd->callback([&ctx, cli, exit_code] {
+  cmd->callback([&ctx, cli] {
     load_config(ctx, *cli);
     CacheLock lock(ctx);
     build_image(ctx);
-    *exit_code = 0;
   });
 }
 

@@ -155,10 +155,7 @@ void register_credential_command(CLI::App &app, Context &ctx, int *exit_code) {
                 "-smbios type=11,value=… (not encrypted)");
   cmd->add_flag("--decrypt", a->decrypt,
                 "Decrypt INPUT, a null-key .cred, and write its value");
-  cmd->callback([&ctx, a, exit_code] {
-    run_credential(ctx, *a);
-    *exit_code = 0;
-  });
+  cmd->callback([&ctx, a] { run_credential(ctx, *a); });
 }
 
 } // namespace initpack

@@ -12,13 +12,13 @@ namespace initpack {
 
 namespace {
 
-struct DiffCommandOptions {
+struct DiffArgs {
   std::string a, b;
   bool json = false;
   DiffOptions diff;
 };
 
-void print_json(const DiffCommandOptions &opts,
+void print_json(const DiffArgs &opts,
                 const std::vector<InitrdChange> &changes) {
   nlohmann::ordered_json j;
   j["a"] = opts.a;
@@ -43,7 +43,7 @@ void print_json(const DiffCommandOptions &opts,
   fwrite(s.data(), 1, s.size(), stdout);
 }
 
-int run_diff(Context &ctx, const DiffCommandOptions &opts) {
+int run_diff(Context &ctx, const DiffArgs &opts) {
   Timer timer(ctx, "diff");
   std::vector<InitrdSegment> segs;
   std::vector<InitrdEntry> a, b;
@@ -67,8 +67,8 @@ int run_diff(Context &ctx, const DiffCommandOptions &opts) {
 
 } // namespace
 
-void add_diff_command(CLI::App &app, Context &ctx, int *exit_code) {
-  auto opts = std::make_shared<DiffCommandOptions>();
+void register_diff_command(CLI::App &app, Context &ctx, int *exit_code) {
+  auto opts = std::make_shared<DiffArgs>();
   CLI::App *cmd = app.add_subcommand(
       "diff", "Compare the files of two initrds (exit 0 same, 1 different)");
   cmd->add_option("a", opts->a, "The first initrd")->required();

@@ -21,7 +21,7 @@ namespace initpack {
 
 namespace {
 
-struct InspectOptions {
+struct InspectArgs {
   std::string image;
   bool json = false;
   std::string cat;
@@ -221,7 +221,7 @@ long find_for_cat(const std::vector<InitrdEntry> &entries,
   return -1;
 }
 
-int cat_file(Context &ctx, const InspectOptions &opts) {
+int cat_file(Context &ctx, const InspectArgs &opts) {
   Source src = open_source(ctx, opts.image);
   std::vector<InitrdSegment> segs;
   std::vector<InitrdEntry> entries;
@@ -245,7 +245,7 @@ int cat_file(Context &ctx, const InspectOptions &opts) {
   return 0;
 }
 
-int extract(Context &ctx, const InspectOptions &opts) {
+int extract(Context &ctx, const InspectArgs &opts) {
   Source src = open_source(ctx, opts.image);
   Extractor ex(opts.extract);
   std::string err;
@@ -270,7 +270,7 @@ int extract(Context &ctx, const InspectOptions &opts) {
   return 0;
 }
 
-int inspect(Context &ctx, const InspectOptions &opts) {
+int inspect(Context &ctx, const InspectArgs &opts) {
   Timer timer(ctx, "inspect");
   if (!opts.cat.empty())
     return cat_file(ctx, opts);
@@ -294,8 +294,8 @@ int inspect(Context &ctx, const InspectOptions &opts) {
 
 } // namespace
 
-void add_inspect_command(CLI::App &app, Context &ctx, int *exit_code) {
-  auto opts = std::make_shared<InspectOptions>();
+void register_inspect_command(CLI::App &app, Context &ctx, int *exit_code) {
+  auto opts = std::make_shared<InspectArgs>();
   CLI::App *cmd = app.add_subcommand(
       "inspect", "List an initrd's segments and files, like lsinitrd (a "
                  "UKI: its sections, then its initrd)");

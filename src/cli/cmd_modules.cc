@@ -18,7 +18,7 @@ namespace initpack {
 
 namespace {
 
-struct ModulesOptions {
+struct ModulesArgs {
   CliConfig cli;
   std::string modules_root = "/lib/modules";
   std::string unpacked_kernel;
@@ -64,7 +64,7 @@ void write_tree_part(Context &ctx, const std::string &dir,
 } // namespace
 
 void register_modules_command(CLI::App &app, Context &ctx, int *exit_code) {
-  auto opts = std::make_shared<ModulesOptions>();
+  auto opts = std::make_shared<ModulesArgs>();
   CLI::App *cmd = app.add_subcommand(
       "modules",
       "Choose the kernel modules an image would get and write them to a "
@@ -89,7 +89,7 @@ void register_modules_command(CLI::App &app, Context &ctx, int *exit_code) {
   cmd->add_option("--dest", opts->dest,
                   "Directory to write usr/lib/modules and usr/lib/firmware to")
       ->group(group);
-  cmd->callback([&ctx, opts, exit_code] {
+  cmd->callback([&ctx, opts] {
     load_config(ctx, opts->cli);
     if (!opts->unpacked_kernel.empty())
       use_unpacked_kernel(ctx, opts->unpacked_kernel);
@@ -109,7 +109,6 @@ void register_modules_command(CLI::App &app, Context &ctx, int *exit_code) {
       std::cerr << ctx.modules.size() << " modules, "
                 << ctx.tree.content_bytes() << " bytes, for kernel "
                 << ctx.kernel.version << "\n";
-    *exit_code = 0;
   });
 }
 

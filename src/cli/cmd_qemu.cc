@@ -12,7 +12,7 @@ namespace initpack {
 
 namespace {
 
-struct QemuCommandArgs {
+struct QemuArgs {
   QemuOptions opts;
   std::vector<std::string> drives, sends, appends, fail_on, credentials;
   bool no_default_fail = false;
@@ -55,7 +55,7 @@ int report(const QemuOptions &opts, const QemuResult &res) {
                                               : 3;
 }
 
-void run(Context &ctx, QemuCommandArgs &args, int *exit_code) {
+void run(Context &ctx, QemuArgs &args, int *exit_code) {
   QemuOptions &opts = args.opts;
   for (const std::string &spec : args.drives) {
     DriveSpec d;
@@ -102,7 +102,7 @@ void run(Context &ctx, QemuCommandArgs &args, int *exit_code) {
 } // namespace
 
 void register_qemu_command(CLI::App &app, Context &ctx, int *exit_code) {
-  auto args = std::make_shared<QemuCommandArgs>();
+  auto args = std::make_shared<QemuArgs>();
   QemuOptions &o = args->opts;
   CLI::App *cmd = app.add_subcommand(
       "qemu", "Boot a kernel and initrd under qemu and report whether the "

@@ -63,7 +63,7 @@ void print_json(const std::vector<PackageRef> &pkgs) {
 } // namespace
 
 namespace {
-struct ResolveCommand {
+struct ResolveArgs {
   CliConfig cli;
   std::vector<std::string> packages;
   bool json = false;
@@ -71,7 +71,7 @@ struct ResolveCommand {
 } // namespace
 
 void register_resolve_command(CLI::App &app, Context &ctx, int *exit_code) {
-  auto opts = std::make_shared<ResolveCommand>();
+  auto opts = std::make_shared<ResolveArgs>();
   CLI::App *cmd = app.add_subcommand(
       "resolve", "Resolve packages against the archive and print the set. "
                  "Without PACKAGE arguments: the configured Packages= "
@@ -84,7 +84,7 @@ void register_resolve_command(CLI::App &app, Context &ctx, int *exit_code) {
                 "Print JSON: name, version, arch, url, sha256, size, "
                 "installed_size, why");
   add_config_options(*cmd, opts->cli);
-  cmd->callback([&ctx, opts, exit_code] {
+  cmd->callback([&ctx, opts] {
     load_config(ctx, opts->cli);
     CacheLock lock(ctx);
     const std::vector<std::string> &wanted =
@@ -96,7 +96,6 @@ void register_resolve_command(CLI::App &app, Context &ctx, int *exit_code) {
       print_json(pkgs);
     else
       print_table(ctx, pkgs);
-    *exit_code = 0;
   });
 }
 

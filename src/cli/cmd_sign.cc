@@ -80,10 +80,7 @@ void register_sign_command(CLI::App &app, Context &ctx, int *exit_code) {
                   "IMAGE's Authenticode digest");
   cmd->add_flag("--digest", a->digest,
                 "Print IMAGE's Authenticode SHA-256 digest");
-  cmd->callback([&ctx, a, exit_code] {
-    run_sign(ctx, *a);
-    *exit_code = 0;
-  });
+  cmd->callback([&ctx, a] { run_sign(ctx, *a); });
 }
 
 } // namespace initpack

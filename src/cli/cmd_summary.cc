@@ -15,7 +15,7 @@
 namespace initpack {
 
 namespace {
-struct SummaryOptions {
+struct SummaryArgs {
   CliConfig cli;
   bool json = false;
   bool sample = false;
@@ -24,7 +24,7 @@ struct SummaryOptions {
 } // namespace
 
 void register_summary_command(CLI::App &app, Context &ctx, int *exit_code) {
-  auto opts = std::make_shared<SummaryOptions>();
+  auto opts = std::make_shared<SummaryArgs>();
   CLI::App *cmd = app.add_subcommand(
       "summary", "Print the resolved configuration and where each value "
                  "came from. Example: initpack summary -C ./myconf --json");
@@ -35,7 +35,7 @@ void register_summary_command(CLI::App &app, Context &ctx, int *exit_code) {
                 "default, then exit");
   cmd->add_flag("--doc", opts->doc,
                 "Print the initpack.conf(5) man page (Markdown), then exit");
-  cmd->callback([&ctx, opts, exit_code] {
+  cmd->callback([&ctx, opts] {
     if (opts->sample) {
       std::cout << render_sample();
       return;
@@ -49,7 +49,6 @@ void register_summary_command(CLI::App &app, Context &ctx, int *exit_code) {
       std::cout << summary_json(ctx.config).dump(2) << "\n";
     else
       std::cout << render_summary(ctx.config);
-    *exit_code = 0;
   });
 }
 

@@ -1,6 +1,8 @@
-// Each subcommand lives in its own cmd_*.cc and registers itself on the
-// CLI11 app here. A command's callback does the work and stores its exit
-// code in *exit_code; FatalError escaping it becomes exit code 1 in main().
+// Each subcommand lives in its own cmd_NAME.cc, with its options in a
+// NAMEArgs struct, and is added to the CLI11 app by register_NAME_command.
+// A callback that ends normally means exit code 0 (main's initial value);
+// only commands with another answer (diff, inspect, qemu) set *exit_code.
+// A FatalError escaping a callback becomes exit code 1 in main().
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -11,8 +13,9 @@ struct Context;
 
 // initpack summary: the resolved configuration (cli/cmd_summary.cc).
 void register_summary_command(CLI::App &app, Context &ctx, int *exit_code);
-void add_inspect_command(CLI::App &app, Context &ctx, int *exit_code);
-void add_diff_command(CLI::App &app, Context &ctx, int *exit_code);
+// initpack inspect / diff: read images (cli/cmd_inspect.cc, cmd_diff.cc).
+void register_inspect_command(CLI::App &app, Context &ctx, int *exit_code);
+void register_diff_command(CLI::App &app, Context &ctx, int *exit_code);
 void register_qemu_command(CLI::App &app, Context &ctx, int *exit_code);
 // initpack resolve: the package set, with --explain (cli/cmd_resolve.cc).
 void register_resolve_command(CLI::App &app, Context &ctx, int *exit_code);
