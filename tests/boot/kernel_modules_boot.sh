@@ -6,11 +6,11 @@
 # missing from the closure makes the kernel refuse the load, and the marker
 # never appears.
 source "$(dirname "$0")/../lib/common.sh"
-source "$TESTS_LIB/debian_kernel.sh"
+source "$TESTS_LIB/debian.sh"
 need qemu-system-x86_64 cpio mkfs.ext4
 [ -x /bin/busybox ] && file -L /bin/busybox | grep -q 'statically linked' ||
   skip "needs busybox-static"
-fetch_debian_kernel
+debian_fixture # sets KERNEL_ROOT and KERNEL_VERSION
 
 INITPACK_SYSTEM_CONFIG_DIRS=$T/no-config \
   "$INITPACK" -q modules --unpacked-kernel "$KERNEL_ROOT" --dest "$T/initrd"

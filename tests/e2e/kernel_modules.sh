@@ -5,9 +5,9 @@
 # indexes make modprobe load the same modules as the full kernel's do; two
 # runs give the same bytes; a rule naming no module fails.
 source "$(dirname "$0")/../lib/common.sh"
-source "$TESTS_LIB/debian_kernel.sh"
+source "$TESTS_LIB/debian.sh"
 need modprobe zstd
-fetch_debian_kernel
+debian_fixture # sets KERNEL_ROOT and KERNEL_VERSION
 # The configuration is the default profile's (KernelModulesInclude=default),
 # never this machine's /etc/initpack.
 export INITPACK_SYSTEM_CONFIG_DIRS=$T/no-config

@@ -1,8 +1,8 @@
 # "zeta-impl | alpha-impl": Debian's order says zeta-impl, although libsolv
 # alone picks alpha-impl (it sorts first by name). --explain says why; with
 # zeta-impl removed the second alternative is taken.
-. "$(dirname "$0")/../lib/common.sh"
-. "$TESTS_LIB/test-archive.sh"
+source "$(dirname "$0")/../lib/common.sh"
+source "$TESTS_LIB/test-archive.sh"
 setup_test_archive
 
 "${RESOLVE[@]}" --explain app >"$T/out"

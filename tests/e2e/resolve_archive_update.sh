@@ -1,8 +1,8 @@
 # When the archive changes, the next resolve sees it: the new InRelease is
 # verified, the new Packages file fetched by its hash, the new version
 # chosen, and the superseded Packages and .solv files pruned from the cache.
-. "$(dirname "$0")/../lib/common.sh"
-. "$TESTS_LIB/test-archive.sh"
+source "$(dirname "$0")/../lib/common.sh"
+source "$TESTS_LIB/test-archive.sh"
 setup_test_archive
 
 "${RESOLVE[@]}" --json libfoo >"$T/before.json"

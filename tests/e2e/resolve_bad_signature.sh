@@ -1,7 +1,7 @@
 # An InRelease changed after signing is refused (gpgv: BADSIG), naming the
 # URL; the good copy in the cache survives the bad download.
-. "$(dirname "$0")/../lib/common.sh"
-. "$TESTS_LIB/test-archive.sh"
+source "$(dirname "$0")/../lib/common.sh"
+source "$TESTS_LIB/test-archive.sh"
 setup_test_archive
 
 "${RESOLVE[@]}" app >/dev/null

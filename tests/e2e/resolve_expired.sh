@@ -1,7 +1,7 @@
 # A Release past its Valid-Until is refused (a stale mirror or a replayed
 # index), unless the check is turned off.
-. "$(dirname "$0")/../lib/common.sh"
-. "$TESTS_LIB/test-archive.sh"
+source "$(dirname "$0")/../lib/common.sh"
+source "$TESTS_LIB/test-archive.sh"
 setup_test_archive --expired
 
 expect_fail "${RESOLVE[@]}" app

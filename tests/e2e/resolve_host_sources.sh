@@ -2,8 +2,8 @@
 # deb822 entry with an inline Signed-By key, a one-line entry with options,
 # and files apt ignores (*.disabled) or entries it skips (deb-src, Enabled:
 # no, other architectures).
-. "$(dirname "$0")/../lib/common.sh"
-. "$TESTS_LIB/test-archive.sh"
+source "$(dirname "$0")/../lib/common.sh"
+source "$TESTS_LIB/test-archive.sh"
 setup_test_archive
 
 d=$T/aptroot/etc/apt/sources.list.d

@@ -1,6 +1,6 @@
 # --offline with an empty cache fails clearly and touches no network.
-. "$(dirname "$0")/../lib/common.sh"
-. "$TESTS_LIB/test-archive.sh"
+source "$(dirname "$0")/../lib/common.sh"
+source "$TESTS_LIB/test-archive.sh"
 setup_test_archive
 
 expect_fail "${RESOLVE[@]}" --offline app

@@ -3,7 +3,7 @@
 # cache under $T (an `apt-get update` of its own), so the host's state does
 # not matter. Skipped (77) when the archive is unreachable; never passes
 # without comparing.
-. "$(dirname "$0")/../lib/common.sh"
+source "$(dirname "$0")/../lib/common.sh"
 need apt-get python3
 export INITPACK_SYSTEM_CONFIG_DIRS= # no /etc/initpack: the host's apt sources
 [ -n "$(ls /etc/apt/sources.list /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list 2>/dev/null)" ] ||

@@ -1,7 +1,7 @@
 # The right package set from the signed test archive, and every URL, size
 # and SHA256 in it checked against the .deb the server actually serves.
-. "$(dirname "$0")/../lib/common.sh"
-. "$TESTS_LIB/test-archive.sh"
+source "$(dirname "$0")/../lib/common.sh"
+source "$TESTS_LIB/test-archive.sh"
 setup_test_archive
 
 "${RESOLVE[@]}" app files >"$T/table"

@@ -1,7 +1,7 @@
 # A Packages file changed after the Release was signed is refused: its
 # SHA256 no longer matches, and nothing of it stays in the cache.
-. "$(dirname "$0")/../lib/common.sh"
-. "$TESTS_LIB/test-archive.sh"
+source "$(dirname "$0")/../lib/common.sh"
+source "$TESTS_LIB/test-archive.sh"
 setup_test_archive --tamper
 
 start=$(date +%s)

@@ -1,6 +1,6 @@
 # An unsatisfiable request fails with libsolv's reasons in plain words.
-. "$(dirname "$0")/../lib/common.sh"
-. "$TESTS_LIB/test-archive.sh"
+source "$(dirname "$0")/../lib/common.sh"
+source "$TESTS_LIB/test-archive.sh"
 setup_test_archive
 
 expect_fail "${RESOLVE[@]}" app conflicting

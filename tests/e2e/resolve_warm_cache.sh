@@ -1,7 +1,7 @@
 # A warm resolve makes one conditional request per suite (answered 304)
 # and nothing else; --offline then works with the server gone.
-. "$(dirname "$0")/../lib/common.sh"
-. "$TESTS_LIB/test-archive.sh"
+source "$(dirname "$0")/../lib/common.sh"
+source "$TESTS_LIB/test-archive.sh"
 setup_test_archive
 
 "${RESOLVE[@]}" app files >"$T/cold"

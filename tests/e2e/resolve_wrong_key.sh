@@ -1,6 +1,6 @@
 # An InRelease signed by a key that is not in the keyring is refused.
-. "$(dirname "$0")/../lib/common.sh"
-. "$TESTS_LIB/test-archive.sh"
+source "$(dirname "$0")/../lib/common.sh"
+source "$TESTS_LIB/test-archive.sh"
 setup_test_archive --wrong-key
 
 expect_fail "${RESOLVE[@]}" app

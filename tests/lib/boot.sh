@@ -26,7 +26,7 @@ TEST_ROOT_MARKER=INITPACK-ROOT-REACHED
 # network namespace of tests/lib/servers.sh.
 BOOT_WRAPPER=()
 
-. "$TESTS_LIB/debian.sh"
+source "$TESTS_LIB/debian.sh"
 
 # The kernel every boot test boots: $INITPACK_TEST_KERNEL, else the
 # archive's kernel that `initpack build --kernel-package` wrote beside the

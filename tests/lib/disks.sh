@@ -15,7 +15,7 @@
 # The test root in every set is make_test_root's, plus a hook printing the
 # block devices the root sits on ("storage-hook: …").
 
-. "$TESTS_LIB/storage-layout.sh"
+source "$TESTS_LIB/storage-layout.sh"
 
 # The profiles the builder's image is made from (besides default).
 _STORAGE_BUILDER_PROFILES="luks tpm2 lvm raid btrfs xfs"
