@@ -1,4 +1,5 @@
 #include "image/microcode.h"
+#include "image/tree.h"
 
 #include <gtest/gtest.h>
 
