@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <iostream>
 #include <map>
+#include <set>
 #include <unistd.h>
 
 namespace initpack {
@@ -88,6 +89,7 @@ private:
   void check_generator(const std::string &path);
   void check_unit_link(const std::string &path, const Inode &ino);
   void read_ld_so_conf();
+  void resolve_through_programs();
 
   void add(const std::string &from, int line, std::string kind,
            const std::string &target, std::string resolved,
@@ -134,6 +136,8 @@ private:
   const Tree &tree_;
   std::vector<std::string> conf_dirs_; // from the image's ld.so.conf
   std::map<std::string, std::string> lib_cache_;
+  std::set<std::string> runpath_dirs_; // every ELF's, $ORIGIN expanded
+  std::vector<size_t> pending_;        // a shared object's missing libraries
   ConsistencyReport report_;
 };
 
@@ -182,6 +186,7 @@ void Checker::scan_elf(const std::string &path, const ContentReader &r) {
       for (const char *o : {"$ORIGIN", "${ORIGIN}"})
         if (size_t i = dir.find(o); i != std::string::npos)
           dir.replace(i, strlen(o), origin);
+      runpath_dirs_.insert(dir);
       if (!(at = existing(dir + "/" + lib)).empty())
         break;
     }
@@ -202,6 +207,24 @@ void Checker::scan_elf(const std::string &path, const ContentReader &r) {
       at = it->second;
     }
     add(path, 0, "library", lib, at, at.empty() ? "not in the image" : "");
+    if (at.empty() && elf.interp.empty())
+      pending_.push_back(report_.refs.size() - 1);
+  }
+}
+
+// A shared object may leave a library to the program that loads it: ld.so
+// reuses an object already loaded under that soname, which the program
+// found through its own RUNPATH (libsystemd-core needs libsystemd-shared,
+// which only systemd's RUNPATH reaches).
+void Checker::resolve_through_programs() {
+  for (size_t i : pending_) {
+    Reference &r = report_.refs[i];
+    for (const std::string &dir : runpath_dirs_)
+      if (std::string at = existing(dir + "/" + r.target); !at.empty()) {
+        r.resolved = at;
+        r.problem.clear();
+        break;
+      }
   }
 }
 
@@ -278,14 +301,21 @@ void Checker::scan_unit(const std::string &path, const Inode &ino) {
     std::string_view value = trim(line.substr(eq + 1));
     // Prefixes: "-" ignore failure, "@" argv[0], ":" no substitution, "+",
     // "!", "!!" privileges. None changes which program runs.
+    bool ignore_failure = false;
     while (!value.empty() &&
-           std::string_view("-@:+!").find(value[0]) != std::string_view::npos)
+           std::string_view("-@:+!").find(value[0]) != std::string_view::npos) {
+      ignore_failure |= value[0] == '-';
       value.remove_prefix(1);
+    }
     std::string prog = first_word(value);
     if (prog.empty())
       continue;
     add_command(path, n, key + "=", prog,
                 {"usr/local/sbin", "usr/local/bin", "usr/sbin", "usr/bin"});
+    // "-": systemd goes on when the program fails or is absent
+    // (emergency.service's "-/bin/plymouth --wait quit"): listed, no error.
+    if (ignore_failure && report_.refs.back().resolved.empty())
+      report_.refs.back().problem.clear();
   }
 }
 
@@ -396,6 +426,7 @@ ConsistencyReport Checker::run() {
                                "etc/udev/rules.d/"}))
       scan_rules(path, ino);
   }
+  resolve_through_programs();
   std::stable_sort(report_.refs.begin(), report_.refs.end(),
                    [](const Reference &a, const Reference &b) {
                      return std::tie(a.from, a.line) < std::tie(b.from, b.line);
@@ -449,6 +480,8 @@ std::string explain_references(const Tree &tree,
       out += " " + r.target;
       if (!r.problem.empty())
         out += " (" + r.problem + ")";
+      else if (r.resolved.empty())
+        out += " (absent; failure ignored)";
     }
     out += "\n";
   }

@@ -72,6 +72,16 @@ TEST(Consistency, LibrariesFollowRunpathAndLdSoConf) {
   t.add_file("usr/lib/x86_64-linux-gnu/systemd/libsystemd-shared-252.so",
              Content::from_bytes("s"));
   EXPECT_EQ(problems(t), Lines{});
+  // A library without RUNPATH gets libsystemd-shared from the program that
+  // loads it (ld.so reuses a loaded soname); its other libraries are not in
+  // this tree.
+  t.add_file("usr/lib/x86_64-linux-gnu/systemd/libsystemd-core-252.so",
+             host_file("/usr/lib/x86_64-linux-gnu/systemd/"
+                       "libsystemd-core-252.so"));
+  for (const std::string &p : problems(t))
+    EXPECT_EQ(p.find("libsystemd-shared"), std::string::npos) << p;
+  EXPECT_FALSE(problems(t).empty());
+  t.remove("usr/lib/x86_64-linux-gnu/systemd/libsystemd-core-252.so");
   // Elsewhere, ld.so.conf.d must name the directory.
   t.remove("usr/lib/x86_64-linux-gnu/systemd");
   t.add_file("opt/x/libsystemd-shared-252.so", Content::from_bytes("s"));
@@ -105,6 +115,7 @@ TEST(Consistency, UnitExecProgramsAndEnabledLinks) {
              Content::from_bytes("[Service]\n"
                                  "ExecStartPre=-/usr/bin/missing --x\n"
                                  "ExecStart=!!bash -c true\n"
+                                 "ExecStartPre=-/bin/plymouth --wait quit\n"
                                  "ExecStop=%h/specifier\n"
                                  "ExecStopPost=@\"/usr/bin/bash\" bash\n"
                                  "ExecStart=\n"),
