@@ -270,6 +270,13 @@ std::string first_word(std::string_view s) {
   return word;
 }
 
+// Python's and perl's module trees hold executable files with "#!" lines
+// (cgi.py: "#! /usr/local/bin/python") that are imported, never executed.
+bool is_language_module(std::string_view path) {
+  return starts_with_any(path, {"usr/lib/python3", "usr/share/perl",
+                                "usr/lib/x86_64-linux-gnu/perl"});
+}
+
 bool is_unit_dir(std::string_view path) {
   return starts_with_any(path, {"usr/lib/systemd/system/",
                                 "lib/systemd/system/", "etc/systemd/system/"});
@@ -392,7 +399,8 @@ void Checker::scan_file(const std::string &path, const Inode &ino) {
   ++report_.files_scanned;
   if (is_elf(head))
     scan_elf(path, r);
-  else if (head.starts_with("#!") && (ino.mode & 0111))
+  else if (head.starts_with("#!") && (ino.mode & 0111) &&
+           !is_language_module(path))
     scan_script(path, head);
 }
 

@@ -96,6 +96,9 @@ TEST(Consistency, ScriptInterpreters) {
              0755, "util-linux");
   // Not executable: nothing runs it directly.
   t.add_file("usr/share/x/lib.sh", Content::from_bytes("#!/bin/zsh\n"), 0644);
+  // A Python module with a "#!" line is imported, not run.
+  t.add_file("usr/lib/python3.11/cgi.py",
+             Content::from_bytes("#! /usr/local/bin/python\n"), 0755);
   t.add_file("usr/bin/tool", Content::from_bytes("#! /usr/bin/env perl -w\n"),
              0755, "dpkg");
   EXPECT_EQ(problems(t),
@@ -113,7 +116,7 @@ TEST(Consistency, UnitExecProgramsAndEnabledLinks) {
   Tree t = base_tree();
   t.add_file("usr/lib/systemd/system/a.service",
              Content::from_bytes("[Service]\n"
-                                 "ExecStartPre=-/usr/bin/missing --x\n"
+                                 "ExecStartPre=/usr/bin/missing --x\n"
                                  "ExecStart=!!bash -c true\n"
                                  "ExecStartPre=-/bin/plymouth --wait quit\n"
                                  "ExecStop=%h/specifier\n"
