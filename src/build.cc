@@ -4,6 +4,7 @@
 #include "build.h"
 
 #include "context.h"
+#include "image/consistency.h"
 #include "image/crypttab.h"
 #include "image/extras.h"
 #include "image/initrd_setup.h"
@@ -161,6 +162,10 @@ void build_image(Context &ctx) {
     build_hwdb(ctx);
   remove_files(ctx);
   run_ldconfig(ctx);
+
+  // Everything the image runs must be in it: interpreters, libraries,
+  // units' and udev rules' programs.
+  check_image_consistency(ctx);
 
   // Write the image (after the early microcode cpio, when asked).
   EarlyCpio early;
