@@ -2,6 +2,7 @@
 // tmpfiles.d, unit files, module lists).
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -13,5 +14,11 @@ std::vector<std::string_view> split_lines(std::string_view text);
 
 // `s` without leading and trailing blanks (space, tab, \r, \n, \f, \v).
 std::string_view trim(std::string_view s);
+
+// A file name as `ls -b` shows it, safe to print on a terminal and one line
+// per name: \n, \t, \r, \\ and other control characters (C0, DEL and the
+// UTF-8 encoded C1 range, which terminals may execute) as C escapes or
+// \ooo octal; printable text, UTF-8 included, unchanged.
+std::string escape_name(std::string_view name);
 
 } // namespace initpack
