@@ -122,6 +122,8 @@ static void build_extension(Context &ctx) {
 
 void build_image(Context &ctx) {
   auto start = std::chrono::steady_clock::now();
+  // What a killed earlier run left in $TMPDIR.
+  remove_stale_temp_dirs();
   check_image_format(ctx);
   if (is_extension_format(ctx.config.format)) {
     build_extension(ctx);

@@ -27,7 +27,8 @@ void register_build_command(CLI::App &app, Context &ctx, int *exit_code) {
   cmd->add_flag("--explain", ctx.explain,
                 "Say why each package and kernel module is in the image");
   cmd->add_flag("--keep-temp", ctx.keep_temp,
-                "Keep temporary directories (for debugging)");
+                "Keep temporary directories (as $TMPDIR/initpack-*.kept-*, for "
+                "debugging)");
   cmd->callback([&ctx, cli] {
     load_config(ctx, *cli);
     CacheLock lock(ctx);

@@ -10,6 +10,7 @@
 #include "inspect/initrd_reader.h"
 #include "inspect/uki_inspect.h"
 #include "util/fs.h"
+#include "util/strings.h"
 
 #include <cstdio>
 #include <ctime>
@@ -131,11 +132,12 @@ void print_listing(const std::string &image,
                            ? fmt::format("{}, {}", e.rdev_major, e.rdev_minor)
                            : std::to_string(e.size);
     fmt::format_to(o, "{} {:>3} {:>5} {:>5} {:>10} {} {}", mode_string(e.mode),
-                   e.nlink, e.uid, e.gid, size, format_time(e.mtime), e.path);
+                   e.nlink, e.uid, e.gid, size, format_time(e.mtime),
+                   escape_name(e.path));
     if (S_ISLNK(e.mode))
-      fmt::format_to(o, " -> {}", e.link_target);
+      fmt::format_to(o, " -> {}", escape_name(e.link_target));
     else if (!e.hardlink.empty())
-      fmt::format_to(o, " (link to {})", e.hardlink);
+      fmt::format_to(o, " (link to {})", escape_name(e.hardlink));
     out += '\n';
     if (out.size() > (1 << 16)) {
       fwrite(out.data(), 1, out.size(), stdout);

@@ -143,6 +143,12 @@ bool decode_lz4(std::string_view in, const ChunkFn &out, StreamInfo *info,
                 std::string *err) {
   constexpr uint32_t kMagic = 0x184C2102;
   constexpr int kBlock = 8 << 20;
+  if (in.size() < 4 || le32(in.data()) != kMagic) {
+    // Found by fuzzing: a caller that skipped detect_stream() made the
+    // loop below read before checking the length.
+    *err = "not an lz4 legacy stream (no magic number)";
+    return false;
+  }
   std::vector<char> buf(kBlock);
   size_t pos = 4, blocks = 0;
   while (in.size() - pos >= 4) {

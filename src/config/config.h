@@ -39,7 +39,8 @@ struct Config {
   std::string architecture = "amd64";
   std::vector<std::string> keyrings; // Keyring= (files for gpgv)
   bool check_valid_until = true;
-  std::string apt_root = "/"; // AptRoot= (the host's apt sources)
+  bool allow_older_release = false; // AllowOlderRelease=
+  std::string apt_root = "/";       // AptRoot= (the host's apt sources)
 
   // [Content]
   std::vector<std::string> profiles; // [Config] Profiles=lvm luks
@@ -98,6 +99,8 @@ struct Config {
   std::string cache_directory; // empty: XDG cache / /var/cache
   bool offline = false;
   int download_connections = 8;
+  int download_timeout = 900;      // seconds for one transfer; 0: none
+  int download_stall_timeout = 30; // seconds under 1 KiB before giving up
   std::optional<int64_t> source_date_epoch; // [Content] SourceDateEpoch=
 
   // Filled by load_config, not settings: where everything came from.

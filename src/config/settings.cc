@@ -160,6 +160,16 @@ const std::vector<Setting> &settings() {
        .help = "Refuse archive indexes whose Valid-Until date has passed. "
                "Turn off for old snapshots."},
       {.section = "Distribution",
+       .key = "AllowOlderRelease",
+       .flags = "--allow-older-release,!--no-allow-older-release",
+       .type = Bool,
+       .member = &Config::allow_older_release,
+       .metavar = "BOOL",
+       .help = "Accept an InRelease dated before the one in the cache. Off, "
+               "a mirror that replays an older signed index (a rollback to "
+               "vulnerable packages) is refused. Turn on to go back to an "
+               "older snapshot."},
+      {.section = "Distribution",
        .key = "AptRoot",
        .flags = "--apt-root",
        .type = Path,
@@ -588,6 +598,27 @@ const std::vector<Setting> &settings() {
        .help = "How many downloads run at the same time.",
        .min = 1,
        .max = 64},
+      {.section = "Build",
+       .key = "DownloadTimeout",
+       .flags = "--download-timeout",
+       .type = Int,
+       .member = &Config::download_timeout,
+       .metavar = "SECONDS",
+       .help = "Give up on a file not downloaded after this many seconds, "
+               "so a server that trickles cannot hold a build forever. 0 "
+               "means no limit.",
+       .min = 0,
+       .max = 86400},
+      {.section = "Build",
+       .key = "DownloadStallTimeout",
+       .flags = "--download-stall-timeout",
+       .type = Int,
+       .member = &Config::download_stall_timeout,
+       .metavar = "SECONDS",
+       .help = "Cut a download that receives less than 1 KiB in this many "
+               "seconds (it is retried, resuming where it stopped).",
+       .min = 1,
+       .max = 3600},
   };
   return table;
 }

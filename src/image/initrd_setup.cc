@@ -148,7 +148,7 @@ static void derive_file(
   }
   if (!mkdir_p(cache_dir, &err))
     Fatal(ctx) << err;
-  TempDir tmp(kind);
+  TempDir tmp("initpack-" + kind);
   if (ctx.keep_temp)
     tmp.keep();
   if (!materialize(ctx.tree, tmp.path(), want, &err))

@@ -1,5 +1,7 @@
 #include "inspect/initrd_diff.h"
 
+#include "util/strings.h"
+
 #include <cstdio>
 #include <map>
 #include <sys/stat.h>
@@ -97,12 +99,13 @@ std::vector<InitrdChange> diff_initrds(const std::vector<InitrdEntry> &a,
 }
 
 std::string format_change(const InitrdChange &c) {
-  std::string s = std::string(1, c.kind) + " " + c.path;
+  // Names and link targets come from the images: escaped, one line each.
+  std::string s = std::string(1, c.kind) + " " + escape_name(c.path);
   for (size_t i = 0; i < c.fields.size(); i++) {
     const auto &f = c.fields[i];
     s += (i ? ", " : ": ") + f.name + " " +
-         (f.old_value.empty() ? "''" : f.old_value) + " -> " +
-         (f.new_value.empty() ? "''" : f.new_value);
+         (f.old_value.empty() ? "''" : escape_name(f.old_value)) + " -> " +
+         (f.new_value.empty() ? "''" : escape_name(f.new_value));
   }
   return s;
 }

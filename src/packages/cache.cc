@@ -1,5 +1,6 @@
 #include "packages/cache.h"
 
+#include "packages/manifest.h"
 #include "util/fs.h"
 
 #include <cerrno>
@@ -51,7 +52,10 @@ std::string PackageCache::blob_path(const std::string &sha256) const {
 }
 
 std::string PackageCache::manifest_path(const std::string &deb_sha256) const {
-  return root_ + "/unpacked/" + deb_sha256 + ".json";
+  // Named by format too: builds of other versions sharing the cache keep
+  // their own manifests instead of rewriting each other's.
+  return root_ + "/unpacked/" + deb_sha256 + ".v" +
+         std::to_string(kManifestFormat) + ".json";
 }
 
 std::string PackageCache::tree_path(const std::string &deb_sha256) const {

@@ -5,8 +5,9 @@
 //                               signed index gives for them
 //   files/<ab>/<sha256>         every regular file of every unpacked package,
 //                               named by the SHA-256 of its content ("blobs")
-//   unpacked/<deb-sha256>.json  a package's manifest: its paths, types,
-//                               modes, owners and the blobs holding its files
+//   unpacked/<deb-sha256>.v<N>.json  a package's manifest (format N): its
+//                               paths, types, modes, owners and the blobs
+//                               holding its files, with its own SHA-256
 //   trees/<deb-sha256>/         a package unpacked as real files
 //                               (unpack_to_directory)
 //

@@ -173,6 +173,11 @@ bool normalize_member_name(const std::string &name, std::string *out,
     *why = "absolute member name";
     return false;
   }
+  // dpkg refuses these too; one would forge a line in every listing.
+  if (name.find('\n') != std::string::npos) {
+    *why = "member name contains a newline";
+    return false;
+  }
   size_t i = 0;
   while (i <= name.size()) {
     size_t j = name.find('/', i);
@@ -315,8 +320,17 @@ bool DebReader::finish(std::string *sha256, std::string *err) {
   data_ = nullptr;
   archive_entry *e;
   int r;
-  while ((r = archive_read_next_header(outer_, &e)) == ARCHIVE_OK)
+  while ((r = archive_read_next_header(outer_, &e)) == ARCHIVE_OK) {
+    // dpkg refuses a second data member; ignoring it would unpack files
+    // other tools (and dpkg) never see.
+    const char *member = archive_entry_pathname(e);
+    if (member && starts_with(member, "data.tar")) {
+      *err = path_ + ": a second data.tar member ('" + member +
+             "'): not a valid Debian package";
+      return false;
+    }
     archive_read_data_skip(outer_);
+  }
   if (r != ARCHIVE_EOF) {
     *err = path_ + ": " + archive_error_string(outer_);
     return false;

@@ -1,5 +1,6 @@
 #include "packages/download.h"
 
+#include "config/config.h"
 #include "util/diag.h"
 #include "util/hash.h"
 
@@ -36,6 +37,13 @@ struct Transfer {
   Clock::time_point ready_at;
   char errbuf[CURL_ERROR_SIZE] = {};
   std::string write_error;
+  // Set when initpack itself cut the transfer (oversize, stall, deadline).
+  std::string abort_reason;
+  bool abort_transient = false;
+  long stall_timeout = 0, deadline = 0;
+  Clock::time_point started, window_start;
+  curl_off_t window_bytes = 0; // received when window_start was set
+  uint64_t attempt_bytes = 0;  // received in this attempt
 };
 
 std::string part_path(const DownloadRequest &r) {
@@ -47,10 +55,32 @@ int64_t file_size(const std::string &path) {
   return ::stat(path.c_str(), &st) == 0 ? st.st_size : -1;
 }
 
+// The most bytes the part file may hold, or -1 for no limit.
+int64_t byte_limit(const DownloadRequest &r) {
+  return r.size >= 0 ? r.size : r.max_size;
+}
+
+std::string oversize_message(const DownloadRequest &r) {
+  if (r.size >= 0)
+    return fmt::format("{}: server sent more than the {} bytes {} promises",
+                       r.url, r.size,
+                       r.size_source.empty() ? "the index" : r.size_source);
+  return fmt::format("{}: server sent more than {} bytes (the limit for {})",
+                     r.url, r.max_size, r.label);
+}
+
 size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata) {
   auto *t = static_cast<Transfer *>(userdata);
   size_t n = size * nmemb;
   size_t done = 0;
+  // Refuse before writing: what reaches the disk never exceeds the limit.
+  int64_t limit = byte_limit(*t->req);
+  if (limit >= 0 &&
+      static_cast<int64_t>(t->offset + t->attempt_bytes + n) > limit) {
+    t->abort_reason = oversize_message(*t->req);
+    t->abort_transient = false;
+    return 0;
+  }
   while (done < n) {
     ssize_t w = ::write(t->fd, ptr + done, n - done);
     if (w < 0 && errno == EINTR)
@@ -62,7 +92,37 @@ size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata) {
     done += w;
   }
   t->res->bytes += n;
+  t->attempt_bytes += n;
   return n;
+}
+
+// Called by curl about once a second even when no data arrives: enforces
+// the stall and deadline limits with messages that say what happened.
+int on_progress(void *clientp, curl_off_t, curl_off_t dlnow, curl_off_t,
+                curl_off_t) {
+  auto *t = static_cast<Transfer *>(clientp);
+  auto now = Clock::now();
+  if (dlnow - t->window_bytes >= 1024) {
+    t->window_start = now;
+    t->window_bytes = dlnow;
+  }
+  auto secs = [&](Clock::time_point since) {
+    return std::chrono::duration<double>(now - since).count();
+  };
+  if (t->stall_timeout > 0 && secs(t->window_start) >= t->stall_timeout) {
+    t->abort_reason =
+        fmt::format("{}: no progress for {} s", t->req->url, t->stall_timeout);
+    t->abort_transient = true;
+    return 1;
+  }
+  if (t->deadline > 0 && secs(t->started) >= t->deadline) {
+    t->abort_reason =
+        fmt::format("{}: not complete after {} s (DownloadTimeout=)",
+                    t->req->url, t->deadline);
+    t->abort_transient = false;
+    return 1;
+  }
+  return 0;
 }
 
 // Owns the multi handle and the queues; one run of download_files().
@@ -124,6 +184,13 @@ bool Downloader::start(Transfer &t, std::string *err) {
   t.res->attempts++;
   t.res->resumed = t.res->resumed || t.offset > 0;
   t.write_error.clear();
+  t.abort_reason.clear();
+  t.abort_transient = false;
+  t.attempt_bytes = 0;
+  t.stall_timeout = opts_.stall_timeout;
+  t.deadline = opts_.deadline_seconds;
+  t.started = t.window_start = Clock::now();
+  t.window_bytes = 0;
   t.easy = curl_easy_init();
   CURL *e = t.easy;
   curl_easy_setopt(e, CURLOPT_URL, r.url.c_str());
@@ -133,12 +200,16 @@ bool Downloader::start(Transfer &t, std::string *err) {
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t.errbuf);
   curl_easy_setopt(e, CURLOPT_FAILONERROR, 1L);
   curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(e, CURLOPT_MAXREDIRS, opts_.max_redirects);
+  // A mirror may redirect to another mirror, never to a local file.
+  curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(e, CURLOPT_FILETIME, 1L);
   curl_easy_setopt(e, CURLOPT_USERAGENT, "initpack/" INITPACK_VERSION);
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, opts_.connect_timeout);
-  curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1024L);
-  curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, opts_.stall_timeout);
+  curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);
+  curl_easy_setopt(e, CURLOPT_XFERINFODATA, &t);
   curl_easy_setopt(e, CURLOPT_RESUME_FROM_LARGE,
                    static_cast<curl_off_t>(t.offset));
   if (r.if_modified_since > 0 && t.offset == 0) {
@@ -243,6 +314,18 @@ void Downloader::finish(Transfer &t, CURLcode code) {
     }
     // Too short: the connection ended early; resume. Wrong bytes: start over.
     retry_or_fail(t, why, true, !corrupt);
+    return;
+  }
+  if (!t.abort_reason.empty()) {
+    // Oversize and deadline: the part is not worth keeping; a stall is.
+    retry_or_fail(t, t.abort_reason, t.abort_transient, t.abort_transient);
+    return;
+  }
+  if (code == CURLE_TOO_MANY_REDIRECTS) {
+    retry_or_fail(t,
+                  fmt::format("{}: more than {} redirects (a redirect loop?)",
+                              url, opts_.max_redirects),
+                  false, false);
     return;
   }
   if (code == CURLE_WRITE_ERROR && !t.write_error.empty()) {
@@ -352,6 +435,14 @@ Downloader::run(const std::vector<DownloadRequest> &reqs) {
 }
 
 } // namespace
+
+DownloadOptions download_options(const Config &cfg) {
+  DownloadOptions opts;
+  opts.connections = std::max(1, cfg.download_connections);
+  opts.deadline_seconds = cfg.download_timeout;
+  opts.stall_timeout = cfg.download_stall_timeout;
+  return opts;
+}
 
 std::vector<DownloadResult>
 download_files(Diagnostics &diag, const std::vector<DownloadRequest> &requests,

@@ -83,11 +83,11 @@ void fetch_packages(Context &ctx, std::vector<PackageRef> &pkgs) {
     r.dest = cache.deb_path(p->sha256);
     r.sha256 = p->sha256;
     r.size = p->size > 0 ? static_cast<int64_t>(p->size) : -1;
+    r.size_source = "Packages";
     r.label = label(*p);
     reqs.push_back(std::move(r));
   }
-  DownloadOptions opts;
-  opts.connections = std::max(1, ctx.config.download_connections);
+  DownloadOptions opts = download_options(ctx.config);
   opts.progress = !ctx.diag.quiet;
   opts.progress_title = "Fetching packages";
   std::vector<DownloadResult> results = download_files(ctx.diag, reqs, opts);

@@ -93,6 +93,29 @@ bool verified_release_text(Diagnostics &diag, const Suite &st,
          write_file(st.dir + "/Release.stamp", stamp, err);
 }
 
+// Refuses a rollback: a verified InRelease dated before the cached one of
+// the same suite is an old index replayed (apt compares the same way), so
+// the packages it names may be old, vulnerable versions.
+bool newer_than_cached(const Suite &st, const std::string &fresh_text,
+                       std::string *err) {
+  std::string cached_text, why;
+  ReleaseFile fresh, cached;
+  if (st.src->allow_older_release ||
+      !read_file(st.dir + "/Release", &cached_text, &why) ||
+      !parse_release(cached_text, st.url, &cached, &why))
+    return true; // nothing to compare with
+  if (!parse_release(fresh_text, st.url, &fresh, err))
+    return false;
+  if (fresh.date >= cached.date)
+    return true;
+  *err = st.url + ": dated " + format_release_date(fresh.date) +
+         ", before the cached copy dated " + format_release_date(cached.date) +
+         "; the mirror replays an older index (a rollback). Keeping the "
+         "cached one (AllowOlderRelease=yes / --allow-older-release to "
+         "accept it, e.g. for a snapshot)";
+  return false;
+}
+
 // Verifies a freshly downloaded InRelease before it replaces the cached one,
 // so a bad download never destroys a good cache.
 bool install_fresh(Diagnostics &diag, Suite &st, time_t last_modified,
@@ -114,6 +137,10 @@ bool install_fresh(Diagnostics &diag, Suite &st, time_t last_modified,
     return false;
   }
   Log(diag) << st.url << ": good signature from " << check.fingerprints[0];
+  if (!newer_than_cached(st, check.signed_text, err)) {
+    ::unlink(st.fresh.c_str());
+    return false;
+  }
   if (last_modified > 0) {
     struct timespec ts[2] = {{last_modified, 0}, {last_modified, 0}};
     utimensat(AT_FDCWD, st.fresh.c_str(), ts, 0);
@@ -194,11 +221,11 @@ void download_packages(Context &ctx,
     r.dest = idx.path;
     r.sha256 = idx.sha256;
     r.size = static_cast<int64_t>(idx.size);
+    r.size_source = "Release";
     r.label = idx.suite + " " + idx.component;
     reqs.push_back(std::move(r));
   }
-  DownloadOptions opts;
-  opts.connections = std::max(1, ctx.config.download_connections);
+  DownloadOptions opts = download_options(ctx.config);
   opts.progress = !ctx.diag.quiet;
   opts.progress_title = "Indexes";
   std::vector<DownloadResult> res = download_files(ctx.diag, reqs, opts);
@@ -340,12 +367,12 @@ void IndexFetch::start() {
     DownloadRequest r;
     r.url = st->url;
     r.dest = st->fresh;
-    r.label = st->src->suite + " InRelease";
+    r.label = "an InRelease";
+    r.max_size = kMaxInReleaseBytes;
     r.if_modified_since = mtime_of(st->cached);
     reqs.push_back(std::move(r));
   }
-  DownloadOptions opts;
-  opts.connections = std::max(1, ctx_.config.download_connections);
+  DownloadOptions opts = download_options(ctx_.config);
   Diagnostics &diag = ctx_.diag;
   downloads_ = std::async(std::launch::async, [&diag, reqs, opts] {
     return download_files(diag, reqs, opts);

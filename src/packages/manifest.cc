@@ -2,6 +2,7 @@
 
 #include "packages/cache.h"
 #include "util/fs.h"
+#include "util/hash.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -98,13 +99,16 @@ bool file_from_json(const json &j, PackageFile *f, std::string *err) {
   return true;
 }
 
-} // namespace
-
-std::string manifest_to_json(const Manifest &m) {
+// The manifest's canonical text, with its own hash in the head when
+// `content_sha256` is not empty.
+std::string manifest_text(const Manifest &m,
+                          const std::string &content_sha256) {
   nlohmann::ordered_json head = {{"format", kManifestFormat},
                                  {"package", m.package},
                                  {"version", m.version},
                                  {"deb_sha256", m.deb_sha256}};
+  if (!content_sha256.empty())
+    head["content_sha256"] = content_sha256;
   // One file per line: readable and diffable by hand.
   std::string out = head.dump();
   out.pop_back(); // the closing brace
@@ -113,6 +117,15 @@ std::string manifest_to_json(const Manifest &m) {
     out += (i ? ",\n" : "\n") + file_to_json(m.files[i]).dump();
   out += "\n]}\n";
   return out;
+}
+
+} // namespace
+
+// The hash covers what the manifest says (its canonical text without the
+// hash), so an edit that changes a mode, an owner or the file list is seen
+// when the manifest is used, whatever the editor did to the layout.
+std::string manifest_to_json(const Manifest &m) {
+  return manifest_text(m, sha256_hex(manifest_text(m, "")));
 }
 
 bool manifest_from_json(const std::string &text, Manifest *m,
@@ -133,6 +146,12 @@ bool manifest_from_json(const std::string &text, Manifest *m,
     for (size_t i = 0; i < files.size(); i++)
       if (!file_from_json(files[i], &m->files[i], err))
         return false;
+    std::string want = j.at("content_sha256").get<std::string>();
+    std::string got = sha256_hex(manifest_text(*m, ""));
+    if (got != want) {
+      *err = "content does not match its content_sha256 (edited or damaged)";
+      return false;
+    }
   } catch (const std::exception &e) {
     *err = e.what();
     return false;

@@ -1,9 +1,9 @@
-// A package's manifest in the unpack cache (unpacked/<deb-sha256>.json):
+// A package's manifest in the unpack cache (unpacked/<deb-sha256>.v2.json):
 // everything a warm build needs to put the package into the image tree
 // without opening the .deb. JSON via nlohmann-json:
 //
-//   {"format":1,"package":"kmod","version":"30+20221128-1",
-//    "deb_sha256":"…","files":[
+//   {"format":2,"package":"kmod","version":"30+20221128-1",
+//    "deb_sha256":"…","content_sha256":"…","files":[
 //   {"path":"usr/bin/kmod","type":"file","mode":"0755","uid":0,"gid":0,
 //    "size":170376,"sha256":"…"},
 //   {"path":"usr/sbin/lsmod","type":"symlink","uid":0,"gid":0,
@@ -24,7 +24,9 @@
 
 namespace initpack {
 
-inline constexpr int kManifestFormat = 1;
+// 2: the head carries content_sha256, the SHA-256 of the manifest's
+// canonical text without it, checked on every read.
+inline constexpr int kManifestFormat = 2;
 
 struct Manifest {
   std::string package;

@@ -151,11 +151,35 @@ void TreeMerger::add_package(const Manifest &m,
   }
 }
 
+// A package's own directory that the same package then replaces by a
+// non-directory (possible only in a crafted data.tar) would take everything
+// below it along. dpkg refuses to overwrite another package's files; so do
+// we, naming the first one found.
+std::string TreeMerger::foreign_child(const std::string &dir,
+                                      const std::string &pkg) const {
+  std::string prefix = dir + "/";
+  for (auto it = tree_.entries().lower_bound(prefix);
+       it != tree_.entries().end() && it->first.starts_with(prefix); ++it)
+    if (it->second.origin != pkg && !it->second.origin.starts_with("initpack:"))
+      return it->first + " of " + it->second.origin;
+  return "";
+}
+
 void TreeMerger::add_entry(const std::string &dest, const PackageFile &f,
                            const std::string &pkg,
                            const std::string &hardlink_target,
                            std::vector<std::string> *errors) {
   std::string why;
+  if (const Entry *old = tree_.find(dest);
+      f.type != NodeType::Dir && old && old->inode->type == NodeType::Dir) {
+    if (std::string other = foreign_child(dest, pkg); !other.empty()) {
+      errors->push_back(fmt::format(
+          "{}: {}: trying to overwrite a directory holding {} with a {}", pkg,
+          f.path, other, f.hardlink ? "hardlink" : type_word(f.type)));
+      return;
+    }
+    tree_.remove(dest); // only the package's own files go
+  }
   switch (f.type) {
   case NodeType::Dir:
     add_dir(dest, f, pkg);
@@ -186,9 +210,6 @@ void TreeMerger::add_entry(const std::string &dest, const PackageFile &f,
   if (f.type == NodeType::File)
     inode->content =
         Content::from_disk(cache_.blob_path(f.sha256), f.size, f.sha256);
-  if (const Entry *old = tree_.find(dest);
-      old && old->inode->type == NodeType::Dir)
-    tree_.remove(dest); // only possible within one package
   tree_.add_node(dest, std::move(inode), pkg);
 }
 

@@ -54,6 +54,10 @@ private:
                     const Inode *hardlink_target) const;
   void add_dir(const std::string &dest, const PackageFile &f,
                const std::string &origin);
+  // "PATH of PACKAGE" for an entry below `dir` that another package put
+  // there, or "".
+  std::string foreign_child(const std::string &dir,
+                            const std::string &pkg) const;
   // Adds `f` at `dest`, which is free or held by the same package.
   void add_entry(const std::string &dest, const PackageFile &f,
                  const std::string &pkg, const std::string &hardlink_target,

@@ -66,6 +66,7 @@ bool suites_from_host(Diagnostics &diag, const Config &cfg,
         s.keys = keys_for(&src, cfg);
         s.check_valid_until =
             cfg.check_valid_until && src.check_valid_until.value_or(true);
+        s.allow_older_release = cfg.allow_older_release;
         s.subpriority = suite_subpriority(suite);
         s.origin = src.origin;
         out->push_back(std::move(s));
@@ -172,6 +173,7 @@ bool configured_suites(Diagnostics &diag, const Config &cfg,
     s.keys = keys_for(cfg.keyrings.empty() ? src : nullptr, cfg);
     s.check_valid_until = cfg.check_valid_until &&
                           (!src || src->check_valid_until.value_or(true));
+    s.allow_older_release = cfg.allow_older_release;
     s.subpriority = suite_subpriority(suite);
     s.origin = src ? src->origin : std::string("the settings");
     out->push_back(std::move(s));

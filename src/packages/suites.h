@@ -21,6 +21,9 @@ struct SuiteSource {
   std::vector<std::string> components;
   TrustedKeys keys;
   bool check_valid_until = true;
+  // Accept an InRelease dated before the cached one (AllowOlderRelease=):
+  // for snapshots; otherwise a replayed index is refused.
+  bool allow_older_release = false;
   // Breaks ties between the same version in several suites, so the chosen
   // download URL does not depend on load order: security > updates > rest.
   int subpriority = 0;

@@ -3,7 +3,9 @@
 #include "packages/deb.h"
 #include "util/fs.h"
 #include "util/hash.h"
+#include "util/strings.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 #include <unordered_map>
 
@@ -70,6 +72,16 @@ bool store_blob(const PackageCache &cache, DebReader &reader, PackageFile *f,
   return true;
 }
 
+// The most bytes a package may unpack to. Installed-Size (KiB) is what
+// dpkg computed from the same files, rounded up per file, so honest content
+// is never larger; twice that plus some slack still stops an unpack bomb (a
+// small .deb of zeros) long before it fills the cache and the image. An
+// index without Installed-Size gets a fixed bound.
+uint64_t unpack_limit(const PackageRef &pkg) {
+  constexpr uint64_t kSlack = 16 << 20, kUnknown = uint64_t{1} << 30;
+  return pkg.installed_size ? pkg.installed_size * 1024 * 2 + kSlack : kUnknown;
+}
+
 // Reads every member of data.tar into blobs and the manifest. A bad member
 // goes to *errors and reading goes on; a damaged archive or an I/O error
 // stops it with *err set.
@@ -77,12 +89,13 @@ bool read_members(const PackageCache &cache, const PackageRef &pkg,
                   DebReader &reader, Manifest *m,
                   std::vector<std::string> *errors, std::string *err) {
   auto problem = [&](const std::string &what, const std::string &why) {
-    errors->push_back(pkg.name + ": " + what + ": " + why);
+    errors->push_back(pkg.name + ": " + escape_name(what) + ": " + why);
   };
   std::unordered_map<std::string, size_t> by_path; // for hardlinks
   std::vector<char> buf(256 * 1024);
   PackageFile f;
   std::string bad;
+  uint64_t unpacked = 0, limit = unpack_limit(pkg);
   while (reader.next(&f, &bad, err)) {
     if (!bad.empty()) {
       problem(f.path, bad);
@@ -97,10 +110,20 @@ bool read_members(const PackageCache &cache, const PackageRef &pkg,
       }
       f.size = m->files[it->second].size;
       f.sha256 = m->files[it->second].sha256;
-    } else if (f.type == NodeType::File &&
-               !store_blob(cache, reader, &f, buf, err)) {
-      *err = f.path + ": " + *err;
-      return false;
+    } else if (f.type == NodeType::File) {
+      // Checked on the tar header's size, before a byte is written.
+      unpacked += f.size;
+      if (unpacked > limit) {
+        *err = fmt::format("data.tar unpacks to more than {} bytes (at {}), "
+                           "far beyond its Installed-Size of {} KiB: refused "
+                           "as an unpack bomb",
+                           limit, f.path, pkg.installed_size);
+        return false;
+      }
+      if (!store_blob(cache, reader, &f, buf, err)) {
+        *err = f.path + ": " + *err;
+        return false;
+      }
     }
     by_path[f.path] = m->files.size();
     m->files.push_back(std::move(f));

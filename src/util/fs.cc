@@ -9,7 +9,9 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <mutex>
 #include <stdexcept>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -149,13 +151,44 @@ bool AtomicFile::open(const std::string &path, std::string *err, int mode) {
   std::string tmpl = join_path(dirname(path), "." + basename(path) + ".XXXXXX");
   std::vector<char> buf(tmpl.begin(), tmpl.end());
   buf.push_back('\0');
+  remove_stale_temporaries(dirname(path), "." + basename(path) + ".");
   fd_ = ::mkostemp(buf.data(), O_CLOEXEC);
   if (fd_ < 0) {
     *err = why("cannot create a temporary file for", path);
     return false;
   }
+  ::flock(fd_, LOCK_EX | LOCK_NB); // a new file: nobody else holds it
   temp_path_ = buf.data();
   return true;
+}
+
+int remove_stale_temporaries(const std::string &dir,
+                             const std::string &prefix) {
+  DIR *d = ::opendir(dir.empty() ? "." : dir.c_str());
+  if (!d)
+    return 0;
+  std::vector<std::string> stale;
+  while (struct dirent *e = ::readdir(d)) {
+    std::string_view name = e->d_name;
+    if (name.size() != prefix.size() + 6 || !name.starts_with(prefix))
+      continue;
+    std::string path = join_path(dir, name);
+    int fd =
+        ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0)
+      continue;
+    struct stat st;
+    // Only our own leftovers; a live owner holds the lock.
+    if (::fstat(fd, &st) == 0 && st.st_uid == ::geteuid() &&
+        ::flock(fd, LOCK_EX | LOCK_NB) == 0)
+      stale.push_back(path);
+    ::close(fd);
+  }
+  ::closedir(d);
+  std::string err;
+  for (const std::string &path : stale)
+    remove_all(path, &err);
+  return static_cast<int>(stale.size());
 }
 
 bool pread_all(int fd, void *data, size_t size, uint64_t offset,
@@ -233,10 +266,36 @@ bool AtomicFile::commit(std::string *err) {
   return true;
 }
 
+static std::string temp_base() {
+  const char *env = getenv("TMPDIR");
+  return env && *env ? env : "/tmp";
+}
+
+void remove_stale_temp_dirs() {
+  std::string base = temp_base();
+  DIR *d = ::opendir(base.c_str());
+  if (!d)
+    return;
+  std::vector<std::string> prefixes;
+  while (struct dirent *e = ::readdir(d)) {
+    std::string_view name = e->d_name;
+    size_t tag = name.rfind(".tmp-");
+    if (name.starts_with("initpack") && tag != std::string_view::npos &&
+        tag + 11 == name.size())
+      prefixes.emplace_back(name.substr(0, tag + 5));
+  }
+  ::closedir(d);
+  std::sort(prefixes.begin(), prefixes.end());
+  prefixes.erase(std::unique(prefixes.begin(), prefixes.end()), prefixes.end());
+  for (const std::string &prefix : prefixes)
+    remove_stale_temporaries(base, prefix);
+}
+
 TempDir::TempDir(const std::string &prefix) {
-  const char *base = getenv("TMPDIR");
-  std::string tmpl =
-      std::string(base && *base ? base : "/tmp") + "/" + prefix + ".XXXXXX";
+  std::string base = temp_base();
+  static std::once_flag once;
+  std::call_once(once, [] { remove_stale_temp_dirs(); });
+  std::string tmpl = base + "/" + prefix + ".tmp-XXXXXX";
   std::vector<char> buf(tmpl.begin(), tmpl.end());
   buf.push_back('\0');
   if (!::mkdtemp(buf.data()))
@@ -245,12 +304,23 @@ TempDir::TempDir(const std::string &prefix) {
     throw FatalError("cannot create temporary directory " + tmpl + ": " +
                      errno_string());
   path_ = buf.data();
+  lock_fd_ = ::open(path_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (lock_fd_ >= 0)
+    ::flock(lock_fd_, LOCK_EX | LOCK_NB);
 }
 
 TempDir::~TempDir() {
   std::string err;
-  if (!keep_)
+  if (!keep_) {
     remove_all(path_, &err);
+  } else if (size_t tag = path_.rfind(".tmp-"); tag != std::string::npos) {
+    // Out of reach of the next run's clean-up.
+    std::string kept = path_;
+    kept.replace(tag, 5, ".kept-");
+    ::rename(path_.c_str(), kept.c_str());
+  }
+  if (lock_fd_ >= 0)
+    ::close(lock_fd_);
 }
 
 } // namespace initpack

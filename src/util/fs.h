@@ -38,6 +38,8 @@ std::string join_path(std::string_view a, std::string_view b);
 // A file that appears at `path` only when commit() succeeds. Until then the
 // data goes to a temporary file beside it, which the destructor deletes: a
 // failed build never leaves a half-written output or damages an old one.
+// The temporary (.NAME.XXXXXX) is flocked while open, and open() removes
+// unlocked ones of the same NAME: what a killed process left behind.
 class AtomicFile {
 public:
   AtomicFile() = default;
@@ -58,7 +60,12 @@ private:
 };
 
 // A directory deleted with everything in it when the object goes away
-// (unless keep() was called, for --keep-temp debugging).
+// (unless keep() was called, for --keep-temp debugging: it is then renamed
+// PREFIX.kept-XXXXXX). It is named
+// $TMPDIR/PREFIX.tmp-XXXXXX and holds an flock while it exists, so the
+// first TempDir of a later run finds and removes the ones a killed process
+// left behind (an unlocked PREFIX.tmp-XXXXXX whose PREFIX starts with
+// "initpack").
 class TempDir {
 public:
   explicit TempDir(const std::string &prefix = "initpack");
@@ -70,7 +77,16 @@ public:
 
 private:
   std::string path_;
+  int lock_fd_ = -1;
   bool keep_ = false;
 };
+
+// Removes entries of `dir` named PREFIX + 6 characters that nobody holds an
+// flock on: the temporary files and directories of a killed process (live
+// ones are locked by their owner). Returns how many were removed.
+int remove_stale_temporaries(const std::string &dir, const std::string &prefix);
+// The TempDirs of killed runs: every $TMPDIR/initpack*.tmp-XXXXXX that
+// nobody locks. The first TempDir of a process calls it; so does a build.
+void remove_stale_temp_dirs();
 
 } // namespace initpack

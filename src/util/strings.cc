@@ -34,4 +34,37 @@ std::string join(const std::vector<std::string> &items, std::string_view sep) {
   return out;
 }
 
+std::string escape_name(std::string_view name) {
+  std::string out;
+  out.reserve(name.size());
+  auto octal = [&](unsigned char c) {
+    out += '\\';
+    out += static_cast<char>('0' + (c >> 6));
+    out += static_cast<char>('0' + ((c >> 3) & 7));
+    out += static_cast<char>('0' + (c & 7));
+  };
+  for (size_t i = 0; i < name.size(); i++) {
+    auto c = static_cast<unsigned char>(name[i]);
+    auto next =
+        i + 1 < name.size() ? static_cast<unsigned char>(name[i + 1]) : 0;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '\n')
+      out += "\\n";
+    else if (c == '\t')
+      out += "\\t";
+    else if (c == '\r')
+      out += "\\r";
+    else if (c < 0x20 || c == 0x7f)
+      octal(c);
+    else if (c == 0xc2 && next >= 0x80 && next <= 0x9f) { // U+0080..U+009F
+      octal(c);
+      octal(next);
+      i++;
+    } else
+      out += static_cast<char>(c);
+  }
+  return out;
+}
+
 } // namespace initpack

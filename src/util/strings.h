@@ -18,4 +18,10 @@ std::string_view trim(std::string_view s);
 // The items with `sep` between them: join({"a", "b"}, ", ") == "a, b".
 std::string join(const std::vector<std::string> &items, std::string_view sep);
 
+// A file name as `ls -b` shows it, safe to print on a terminal and one line
+// per name: \n, \t, \r, \\ and other control characters (C0, DEL and the
+// UTF-8 encoded C1 range, which terminals may execute) as C escapes or
+// \ooo octal; printable text, UTF-8 included, unchanged.
+std::string escape_name(std::string_view name);
+
 } // namespace initpack

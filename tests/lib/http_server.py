@@ -18,6 +18,19 @@ to LOGFILE. Faults are set with a POST to /_control whose JSON body is
 
 "cut" sends the headers for the whole file, then `after` bytes, then closes
 the connection. Each fault applies to the next `times` requests of that path.
+The hostile ones, for the download limits:
+
+  {"path": "dists/x/InRelease", "action": "endless"}
+      the file, then zeros until the client hangs up (no Content-Length);
+      `extra` bounds the zeros (default 4 GiB)
+  {"path": "pool/a.deb", "action": "extra", "extra": 100000}
+      the file plus `extra` zero bytes, with a Content-Length to match
+  {"path": "pool/a.deb", "action": "trickle", "rate": 2048}
+      the file at `rate` bytes per second
+  {"path": "pool/a.deb", "action": "stall", "after": 100, "seconds": 60}
+      `after` bytes, then silence for `seconds`, then the rest
+  {"path": "dists/x/InRelease", "action": "redirect", "times": 1000}
+      302 to the same path: a redirect loop
 The server exits after --lifetime seconds (default 1800) so a test that dies
 never leaves it behind for long.
 """
@@ -28,6 +41,7 @@ import json
 import os
 import sys
 import threading
+import time
 
 FAULTS = {}
 LOCK = threading.Lock()
@@ -93,6 +107,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def serve(self, head):
         path = self.path.split("?", 1)[0]
         fault = self.take_fault(path)
+        if fault and fault.get("action") == "redirect":
+            self.send_response(302)
+            self.send_header("Location", self.path)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            self.log_request_json(302, 0)
+            return
         if fault and fault.get("action") == "status":
             code = int(fault.get("code", 503))
             self.send_response(code)
@@ -126,6 +147,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.log_request_json(416, 0)
                 return
             status = 206
+        action = fault.get("action") if fault else None
+        if action in ("endless", "extra", "trickle", "stall") and not head:
+            self.serve_hostile(full, start, size, status, mtime, fault)
+            return
         self.send_response(status)
         self.send_header("Content-Length", str(size - start))
         self.send_header("Accept-Ranges", "bytes")
@@ -153,6 +178,53 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.flush()
             self.close_connection = True
             self.connection.shutdown(2)
+
+    def serve_hostile(self, full, start, size, status, mtime, fault):
+        """Serves the file (from `start`) the way a hostile server would."""
+        action = fault["action"]
+        extra = int(fault.get("extra", 4 << 30))
+        self.send_response(status)
+        if action == "endless":
+            self.close_connection = True
+        else:
+            self.send_header("Content-Length", str(size - start + (
+                extra if action == "extra" else 0)))
+        self.send_header("Accept-Ranges", "bytes")
+        self.send_header("Last-Modified", email.utils.formatdate(mtime, usegmt=True))
+        if status == 206:
+            self.send_header("Content-Range", "bytes %d-%d/%d" % (start, size - 1, size))
+        self.end_headers()
+        with open(full, "rb") as f:
+            f.seek(start)
+            data = f.read()
+        sent = 0
+        try:
+            if action == "trickle":
+                rate = max(1, int(fault.get("rate", 2048)))
+                for i in range(0, len(data), rate):
+                    self.wfile.write(data[i:i + rate])
+                    self.wfile.flush()
+                    sent += len(data[i:i + rate])
+                    time.sleep(1)
+            elif action == "stall":
+                after = int(fault.get("after", 0))
+                self.wfile.write(data[:after])
+                self.wfile.flush()
+                sent = len(data[:after])
+                time.sleep(float(fault.get("seconds", 60)))
+                self.wfile.write(data[after:])
+                sent = len(data)
+            else:
+                self.wfile.write(data)
+                sent = len(data)
+                zeros = bytes(65536)
+                while sent - len(data) < extra:
+                    n = min(len(zeros), extra - (sent - len(data)))
+                    self.wfile.write(zeros[:n])
+                    sent += n
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+        self.log_request_json(status, sent)
 
 
 def main():

@@ -135,14 +135,27 @@ TEST(Manifest, RoundTripsEveryKindOfMember) {
 TEST(Manifest, RefusesWhatItCannotTrust) {
   Manifest m;
   std::string err;
-  EXPECT_FALSE(manifest_from_json(R"({"format":2})", &m, &err));
-  EXPECT_EQ(err, "manifest format 2, expected 1");
+  EXPECT_FALSE(manifest_from_json(R"({"format":1})", &m, &err));
+  EXPECT_EQ(err, "manifest format 1, expected 2");
   EXPECT_FALSE(manifest_from_json(
-      R"({"format":1,"package":"p","version":"1","deb_sha256":"x","files":[
+      R"({"format":2,"package":"p","version":"1","deb_sha256":"x","files":[
 {"path":"../etc/x","type":"dir","mode":"0755","uid":0,"gid":0}]})",
       &m, &err));
   EXPECT_EQ(err, "bad path \"../etc/x\": member name contains '..'");
-  EXPECT_FALSE(manifest_from_json("{\"format\":1,", &m, &err));
+  EXPECT_FALSE(manifest_from_json("{\"format\":2,", &m, &err));
+  // Valid JSON, but not what was written: a setuid bit added by hand.
+  Manifest good{"p", "1", std::string(64, 'a'), {}};
+  PackageFile f;
+  f.path = "usr/bin/x";
+  f.mode = 0755;
+  f.sha256 = std::string(64, 'b');
+  good.files.push_back(f);
+  std::string json = manifest_to_json(good);
+  ASSERT_TRUE(manifest_from_json(json, &m, &err)) << err;
+  json.replace(json.find("\"0755\""), 6, "\"4755\"");
+  EXPECT_FALSE(manifest_from_json(json, &m, &err));
+  EXPECT_EQ(err,
+            "content does not match its content_sha256 (edited or damaged)");
 }
 
 TEST(MemberName, NormalisesAndRefusesUnsafeNames) {
@@ -157,6 +170,8 @@ TEST(MemberName, NormalisesAndRefusesUnsafeNames) {
   EXPECT_FALSE(normalize_member_name("usr/../../etc", &out, &why));
   EXPECT_EQ(why, "member name contains '..'");
   EXPECT_FALSE(normalize_member_name("usr/lib/..", &out, &why));
+  EXPECT_FALSE(normalize_member_name("usr/bin/x\n-rwsr-xr-x", &out, &why));
+  EXPECT_EQ(why, "member name contains a newline");
 }
 
 } // namespace

@@ -93,14 +93,18 @@ inline std::string tar_gz(const std::vector<CraftedMember> &members) {
 } // namespace detail
 
 // Writes a .deb (ar: debian-binary, control.tar.gz, data.tar.gz) whose
-// data.tar holds exactly `members`, names as given.
-inline std::string craft_deb(const std::string &path,
-                             const std::vector<CraftedMember> &members) {
+// data.tar holds exactly `members`, names as given. `second_data`, when not
+// empty, adds a second data.tar.gz member after it (dpkg refuses those).
+inline std::string
+craft_deb(const std::string &path, const std::vector<CraftedMember> &members,
+          const std::vector<CraftedMember> &second_data = {}) {
   std::vector<std::pair<std::string, std::string>> ar_members = {
       {"debian-binary", "2.0\n"},
       {"control.tar.gz",
        detail::tar_gz({{"./control", 'f', "Package: crafted\n", 0644}})},
       {"data.tar.gz", detail::tar_gz(members)}};
+  if (!second_data.empty())
+    ar_members.push_back({"data.tar.gz", detail::tar_gz(second_data)});
   std::string out;
   archive *a = archive_write_new();
   archive_write_set_format_ar_svr4(a);

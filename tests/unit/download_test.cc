@@ -3,6 +3,8 @@
 #include "http_server_fixture.h"
 #include "util/hash.h"
 
+#include <chrono>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <set>
 
@@ -128,6 +130,96 @@ TEST_F(DownloadTest, ContinuesAPartFileLeftByAnEarlierRun) {
   ASSERT_TRUE(res[0].ok) << res[0].error;
   EXPECT_EQ(read(r.dest), files_[5]);
   EXPECT_EQ(server_->requests().at(0)["range"], "bytes=1234-");
+}
+
+// Hostile servers: what reaches the disk is bounded by what the signed
+// metadata promised, a stalled or trickling transfer ends with a message
+// that says so, and the file already in place is never touched.
+class HostileDownloadTest : public DownloadTest {
+protected:
+  // dest holds an earlier good copy that a failed download must keep.
+  DownloadRequest with_old_copy(DownloadRequest r) {
+    std::string err;
+    EXPECT_TRUE(write_file(r.dest, "old copy", &err)) << err;
+    return r;
+  }
+  void expect_old_copy_only(const DownloadRequest &r) {
+    EXPECT_EQ(read(r.dest), "old copy");
+    EXPECT_FALSE(file_exists(r.dest + ".part"));
+  }
+};
+
+TEST_F(HostileDownloadTest, MoreThanThePromisedSizeIsCutAtOnce) {
+  server_->fault(R"({"path":"f0","action":"extra","extra":100000000})");
+  DownloadRequest r = with_old_copy(req(0));
+  r.size_source = "Packages";
+  auto res = download_files(diag_, {r}, opts_);
+  EXPECT_FALSE(res[0].ok);
+  EXPECT_EQ(res[0].error,
+            fmt::format("{}: server sent more than the {} bytes Packages "
+                        "promises",
+                        r.url, files_[0].size()));
+  EXPECT_EQ(res[0].attempts, 1) << "a hostile server is not retried";
+  EXPECT_LE(res[0].bytes, files_[0].size());
+  expect_old_copy_only(r);
+}
+
+TEST_F(HostileDownloadTest, AnEndlessBodyStopsAtTheLimit) {
+  server_->fault(R"({"path":"f1","action":"endless"})");
+  DownloadRequest r = with_old_copy(req(1, false));
+  r.max_size = 300000;
+  r.label = "an InRelease";
+  auto res = download_files(diag_, {r}, opts_);
+  EXPECT_FALSE(res[0].ok);
+  EXPECT_EQ(res[0].error, r.url + ": server sent more than 300000 bytes (the "
+                                  "limit for an InRelease)");
+  EXPECT_LE(res[0].bytes, 300000u);
+  expect_old_copy_only(r);
+}
+
+TEST_F(HostileDownloadTest, AStallIsCutAndNamed) {
+  server_->fault(
+      R"({"path":"f2","action":"stall","after":100,"seconds":60,"times":9})");
+  DownloadRequest r = with_old_copy(req(2));
+  opts_.stall_timeout = 2;
+  opts_.retries = 1;
+  auto start = std::chrono::steady_clock::now();
+  auto res = download_files(diag_, {r}, opts_);
+  double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  EXPECT_FALSE(res[0].ok);
+  EXPECT_EQ(res[0].error, r.url + ": no progress for 2 s (after 2 attempts)");
+  EXPECT_LT(secs, 15);
+  EXPECT_EQ(read(r.dest), "old copy");
+  // The stalled part is kept for a later resume, and holds what was sent.
+  EXPECT_EQ(read(r.dest + ".part"), files_[2].substr(0, 200));
+}
+
+TEST_F(HostileDownloadTest, ATrickleEndsAtTheDeadline) {
+  // 2 KiB/s passes a low-speed limit of 1 KiB/s; the deadline ends it.
+  server_->fault(R"({"path":"f3","action":"trickle","rate":2048})");
+  DownloadRequest r = with_old_copy(req(3));
+  opts_.stall_timeout = 2;
+  opts_.deadline_seconds = 3;
+  auto res = download_files(diag_, {r}, opts_);
+  EXPECT_FALSE(res[0].ok);
+  EXPECT_EQ(res[0].error,
+            r.url + ": not complete after 3 s (DownloadTimeout=)");
+  EXPECT_EQ(res[0].attempts, 1);
+  EXPECT_LE(res[0].bytes, 5 * 2048u);
+  expect_old_copy_only(r);
+}
+
+TEST_F(HostileDownloadTest, ARedirectLoopIsBounded) {
+  server_->fault(R"({"path":"f4","action":"redirect","times":1000})");
+  DownloadRequest r = with_old_copy(req(4));
+  auto res = download_files(diag_, {r}, opts_);
+  EXPECT_FALSE(res[0].ok);
+  EXPECT_EQ(res[0].error,
+            r.url + ": more than 10 redirects (a redirect loop?)");
+  EXPECT_EQ(server_->requests(11).size(), 11u);
+  expect_old_copy_only(r);
 }
 
 } // namespace

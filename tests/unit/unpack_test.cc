@@ -232,13 +232,43 @@ TEST_F(UnpackTest, DamagedManifestIsRebuilt) {
   ASSERT_EQ(unpack(ctx_, {p}), "");
   std::string err;
   ASSERT_TRUE(
-      write_file(cache.manifest_path(p.sha256), "{\"format\":1,", &err));
+      write_file(cache.manifest_path(p.sha256), "{\"format\":2,", &err));
   auto ctx = new_ctx();
   unpack(*ctx, {p}); // warns, then unpacks the .deb
   EXPECT_EQ(describe(ctx->tree), describe(ctx_.tree));
   Manifest m;
   EXPECT_TRUE(read_manifest(cache.manifest_path(p.sha256), &m, &err)) << err;
   EXPECT_EQ(m.files.size(), 18u); // 17 and "./"
+}
+
+// The cache is verified, not trusted: a manifest edited to make a file
+// setuid and to add one is detected on use and rebuilt from the .deb.
+TEST_F(UnpackTest, EditedManifestIsDetectedAndRebuilt) {
+  PackageRef p = alpha();
+  ASSERT_EQ(unpack(ctx_, {p}), "");
+  std::string path = cache.manifest_path(p.sha256), err;
+  std::string text = test::read_all(path);
+  std::string from = R"("path":"usr/bin/tool","type":"file","mode":"0755")";
+  ASSERT_NE(text.find(from), std::string::npos) << text;
+  text.replace(text.find(from), from.size(),
+               R"("path":"usr/bin/tool","type":"file","mode":"4755")");
+  text.replace(text.rfind("\n]}"), 3,
+               ",\n{\"path\":\"usr/bin/evil\",\"type\":\"symlink\","
+               "\"uid\":0,\"gid\":0,\"target\":\"/tmp/x\"}\n]}");
+  chmod(path.c_str(), 0644);
+  ASSERT_TRUE(write_file(path, text, &err)) << err;
+  auto ctx = new_ctx();
+  ::testing::internal::CaptureStderr();
+  unpack_packages(*ctx, {p});
+  std::string out = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(out.find("alpha: cached unpacked copy is damaged (" + path +
+                     ": content does not match its content_sha256 (edited "
+                     "or damaged)); unpacking the .deb again"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(describe(ctx->tree), describe(ctx_.tree));
+  EXPECT_EQ(ctx->tree.find("usr/bin/evil"), nullptr);
+  EXPECT_EQ(test::read_all(path).find("4755"), std::string::npos);
 }
 
 TEST_F(UnpackTest, DamagedDebIsRefusedWhenRead) {
@@ -308,6 +338,83 @@ printf 'g\n' > usr/share/gamma/g
   EXPECT_EQ(ctx_.tree.find("usr/bin/tool")->origin, "alpha");
   EXPECT_EQ(ctx_.tree.find("usr/share/gamma/g")->origin, "gamma");
   EXPECT_FALSE(ctx_.tree.contains("bin/tool"));
+}
+
+// Bytes under a directory, as `du -sb` counts file sizes.
+uint64_t bytes_under(const std::string &dir) {
+  Diagnostics diag;
+  RunResult r = run_command(diag, {"du", "-sb", dir});
+  return std::stoull(r.out);
+}
+
+TEST_F(UnpackTest, AnUnpackBombIsRefusedBeforeItFillsTheCache) {
+  // 40 MiB of zeros in a .deb of a few KiB whose index says 4 KiB.
+  PackageRef p =
+      ref_for(make_deb(debs_.path(), "bomb", "1.0",
+                       "mkdir -p usr/share\n"
+                       "printf small > usr/share/small\n"
+                       "head -c 41943040 /dev/zero > usr/share/zeros\n",
+                       "gzip"),
+              "bomb");
+  EXPECT_LT(p.size, 200000u);
+  p.installed_size = 4;
+  std::string out = unpack(ctx_, {p});
+  uint64_t limit = 4 * 1024 * 2 + (16 << 20);
+  EXPECT_NE(out.find(fmt::format(
+                "bomb: data.tar unpacks to more than {} bytes (at "
+                "usr/share/zeros), far beyond its Installed-Size of 4 KiB: "
+                "refused as an unpack bomb",
+                limit)),
+            std::string::npos)
+      << out;
+  EXPECT_FALSE(file_exists(cache.manifest_path(p.sha256)));
+  EXPECT_LT(bytes_under(cache_.path()), 1u << 20) << "bytes written";
+}
+
+TEST_F(UnpackTest, ASecondDataTarIsRefused) {
+  std::string deb = test::craft_deb(debs_.path() + "/two.deb",
+                                    {{"./usr/", 'd'}, {"./usr/a", 'f', "a"}},
+                                    {{"./usr/b", 'f', "hidden"}});
+  PackageRef p = ref_for(deb, "two");
+  std::string out = unpack(ctx_, {p});
+  EXPECT_NE(out.find("two: " + deb +
+                     ": a second data.tar member ('data.tar.gz'): not a "
+                     "valid Debian package"),
+            std::string::npos)
+      << out;
+  EXPECT_FALSE(file_exists(cache.manifest_path(p.sha256)));
+}
+
+// A crafted package declares a directory another package populated (so
+// the directory becomes "its own"), then ships a file or a hardlink at the
+// same path: dpkg refuses to overwrite the other package's files, so do we.
+TEST_F(UnpackTest, ReplacingADirectoryWithOtherPackagesFilesIsRefused) {
+  PackageRef victim =
+      ref_for(test::craft_deb(debs_.path() + "/alpha.deb",
+                              {{"./usr/share/x/f", 'f', "victim"}}),
+              "alpha");
+  PackageRef file = ref_for(test::craft_deb(debs_.path() + "/evil.deb",
+                                            {{"./usr/share/x/", 'd'},
+                                             {"./usr/share/x", 'f', "evil"}}),
+                            "evil");
+  std::string out = unpack(ctx_, {file, victim});
+  EXPECT_NE(out.find("evil: usr/share/x: trying to overwrite a directory "
+                     "holding usr/share/x/f of alpha with a file"),
+            std::string::npos)
+      << out;
+
+  PackageRef link =
+      ref_for(test::craft_deb(debs_.path() + "/hard.deb",
+                              {{"./usr/share/x/", 'd'},
+                               {"./etc/y", 'f', "data"},
+                               {"./usr/share/x", 'h', "./etc/y"}}),
+              "hard");
+  auto ctx = new_ctx();
+  out = unpack(*ctx, {link, victim});
+  EXPECT_NE(out.find("hard: usr/share/x: trying to overwrite a directory "
+                     "holding usr/share/x/f of alpha with a hardlink"),
+            std::string::npos)
+      << out;
 }
 
 } // namespace

@@ -1,0 +1,22 @@
+#!/bin/bash
+# build.sh NAME OUT: builds the libFuzzer harness tests/fuzz/NAME.cc with the
+# parser sources it needs (see README.md) into the executable OUT.
+set -euo pipefail
+name=${1:?usage: build.sh NAME OUT} out=${2:?usage: build.sh NAME OUT}
+src=$(cd "$(dirname "$0")/../../src" && pwd)
+case $name in
+deb822) files="packages/deb822.cc packages/release.cc util/strings.cc" libs="" ;;
+ini) files="config/ini.cc util/strings.cc" libs="" ;;
+cpio) files="output/cpio_reader.cc util/hash.cc" libs="-lcrypto" ;;
+decompress) files="output/decompress.cc" libs="-larchive -llz4 -llzma -lz -lzstd" ;;
+pe) files="output/pe.cc util/hash.cc" libs="-lcrypto" ;;
+credential) files="output/credential.cc util/hash.cc" libs="-lcrypto" ;;
+*) echo "build.sh: unknown harness $name" >&2; exit 2 ;;
+esac
+paths=()
+for f in $files; do paths+=("$src/$f"); done
+# shellcheck disable=SC2086
+exec "${CXX_FUZZ:-clang++}" -std=c++20 -g -O1 -fno-omit-frame-pointer \
+  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+  -DINITPACK_VERSION='"fuzz"' -I "$src" \
+  "$(dirname "$0")/$name.cc" "${paths[@]}" $libs -o "$out"
