@@ -90,7 +90,7 @@ TEST(Sysusers, Systemd257Grammar) {
                  "g  adm 4\n"
                  "r  - 500-999\n"
                  "m  systemd-network adm\n"
-                 "u  svc -:adm \"%o %w on %a\" /var/lib/%% -\n");
+                 "u  svc -:adm \"100%%\" %T/svc -\n");
   ASSERT_EQ(l.size(), 6u);
   EXPECT_TRUE(l[0].locked);
   EXPECT_FALSE(l[1].locked);
@@ -98,6 +98,9 @@ TEST(Sysusers, Systemd257Grammar) {
   EXPECT_EQ(l[3].type, 'r');
   EXPECT_EQ(l[3].id, "500-999");
   EXPECT_EQ(l[4].gecos, "adm");
+  EXPECT_EQ(l[5].id, "-:adm");
+  EXPECT_EQ(l[5].gecos, "100%");
+  EXPECT_EQ(l[5].home, "/tmp/svc");
 }
 
 TEST(Sysusers, SpecifiersComeFromTheImage) {
