@@ -97,7 +97,9 @@ and the command line.
 
 `Distribution=`, `Release=`, `Architecture=`, `Format=`
 :   The configured value. `Release=` compares with the host's
-    VERSION_CODENAME (os-release(5)) while no release is configured;
+    release while no release is configured: the codename of the first
+    suite of the apt sources under `--apt-root` (the packages' release),
+    else its VERSION_CODENAME (os-release(5));
     `Architecture=` takes mkosi's architecture names too, and `uefi`
     matches every architecture with UEFI firmware.
 

@@ -7,6 +7,7 @@
 #include "config/suggest.h"
 #include "context.h"
 #include "kernel/storage_stack.h"
+#include "packages/apt_sources.h"
 #include "util/fs.h"
 #include "util/strings.h"
 #include "util/timer.h"
@@ -71,12 +72,8 @@ std::string long_flag(std::string_view flags) {
   return "";
 }
 
-// VERSION_CODENAME of the host, for Release= matches while no release is
-// configured.
-std::string read_host_release(const std::string &override_path) {
-  std::vector<std::string> paths = {"/etc/os-release", "/usr/lib/os-release"};
-  if (!override_path.empty())
-    paths = {override_path};
+// VERSION_CODENAME of the first of `paths` that exists.
+std::string read_codename(const std::vector<std::string> &paths) {
   for (const std::string &path : paths) {
     std::string text, err;
     if (!read_file(path, &text, &err))
@@ -95,6 +92,33 @@ std::string read_host_release(const std::string &override_path) {
   return "";
 }
 
+// The release Release= matches while none is configured: the one the
+// packages will come from, i.e. the codename of the first suite of the apt
+// sources under AptRoot= (packages/suites.cc reads the same sources), else
+// that root's VERSION_CODENAME. So a trixie host builds and matches trixie
+// with no flags, and so does --apt-root at a trixie tree. AptRoot= counts
+// here only from the command line: the files' [Match] sections are
+// evaluated while the files are read.
+std::string default_release(const CliConfig &cli) {
+  if (!cli.os_release.empty())
+    return read_codename({cli.os_release});
+  std::string root = "/";
+  if (auto it = cli.values.find("AptRoot"); it != cli.values.end() &&
+                                            !it->second.empty() &&
+                                            !it->second.back().empty())
+    root = it->second.back();
+  std::vector<AptSource> sources;
+  std::string err;
+  if (read_apt_sources(root, &sources, &err))
+    for (const AptSource &src : sources)
+      for (const std::string &suite : src.suites)
+        if (std::string c = suite.substr(0, suite.find_first_of("-/"));
+            !c.empty())
+          return c;
+  return read_codename({join_path(root, "etc/os-release"),
+                        join_path(root, "usr/lib/os-release")});
+}
+
 std::vector<std::string> all_keys() {
   std::vector<std::string> keys;
   for (const Setting &s : settings())
@@ -109,7 +133,7 @@ public:
       : cli_(cli), errors_(errors), notes_(notes) {}
 
   Config run() {
-    host_release_ = read_host_release(cli_.os_release);
+    host_release_ = default_release(cli_);
     read_command_line();
     read_files(config_dirs());
     expand_profiles();
@@ -358,23 +382,42 @@ private:
       unknown_profile(name, where);
       return;
     }
-    Fragment f;
-    size_t first_error = errors_->size();
-    bool ok = read_fragment(conf, name, &f) && applies(conf, dir, f);
-    sort_by_line(first_error, conf);
-    if (!ok)
+    std::vector<Op> ops;
+    if (!read_profile_file(conf, name, dir, &ops))
       return;
+    // Drop-ins, each with its own [Match]: where package names differ
+    // between releases (Release=bookworm / Release=!bookworm).
+    std::string dd = join_path(dir, "profile.conf.d");
+    std::vector<std::string> dropins = list_dir(dd);
+    std::sort(dropins.begin(), dropins.end());
+    for (const std::string &d : dropins)
+      if (!d.starts_with('.') && d.ends_with(".conf"))
+        read_profile_file(join_path(dd, d), name, dir, &ops);
     stack.push_back(name);
-    for (const Op &op : f.ops)
+    for (const Op &op : ops)
       if (is_profiles(op))
         for (const std::string &sub : op.value.items)
           visit_profile(sub, op.where, stack);
     stack.pop_back();
-    for (Op &op : f.ops)
+    for (Op &op : ops)
       if (!is_profiles(op))
         profile_ops_.push_back(std::move(op));
     std::string tree = join_path(dir, "tree");
     applied_.push_back({name, dir, is_directory(tree) ? tree : ""});
+  }
+
+  // One file of a profile; false when it is malformed or its [Match]
+  // does not hold.
+  bool read_profile_file(const std::string &path, const std::string &name,
+                         const std::string &dir, std::vector<Op> *ops) {
+    Fragment f;
+    size_t first_error = errors_->size();
+    bool ok = read_fragment(path, name, &f) && applies(path, dir, f);
+    sort_by_line(first_error, path);
+    if (ok)
+      for (Op &op : f.ops)
+        ops->push_back(std::move(op));
+    return ok;
   }
 
   void unknown_profile(const std::string &name, const std::string &where) {

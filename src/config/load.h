@@ -53,8 +53,9 @@ struct CliConfig {
   // source tree's (see config/profiles.h).
   std::string profiles_dir;
   // Release= matches the host's VERSION_CODENAME from here while no
-  // release is configured. Empty: /etc/os-release, else
-  // /usr/lib/os-release.
+  // release is configured. Empty: the codename of the first suite of the
+  // apt sources under AptRoot= (from the command line), else that root's
+  // etc/os-release or usr/lib/os-release.
   std::string os_release;
 };
 

@@ -3,6 +3,7 @@
 
 #include "context.h"
 #include "image/materialize.h"
+#include "image/tmpfiles.h"
 #include "util/fs.h"
 #include "util/hash.h"
 #include "util/subprocess.h"
@@ -56,6 +57,32 @@ void setup_initrd_basics(Context &ctx) {
   tree.add_file("etc/fstab", Content::from_bytes(""), 0644, kOrigin);
 }
 
+// One line, when it describes content of the image rather than of a boot:
+// a directory or a symlink outside the runtime file systems, with a path
+// that names no machine.
+static void apply_static_line(Context &ctx, const TmpfilesLine &l,
+                              const std::string &file) {
+  bool runtime = l.needs_machine;
+  for (const char *skip : {"/run", "/tmp", "/dev", "/proc", "/sys"})
+    if (l.path == skip || l.path.starts_with(std::string(skip) + "/"))
+      runtime = true;
+  std::string rel;
+  if (runtime || !Tree::normalize(l.path, &rel))
+    return;
+  if ((l.type == 'd' || l.type == 'D') && l.modifiers.empty() &&
+      !ctx.tree.contains(rel)) {
+    uint32_t m = 0755;
+    if (l.mode != "-")
+      m = std::stoul(l.mode.substr(l.mode[0] == '~' || l.mode[0] == ':'),
+                     nullptr, 8);
+    ctx.tree.add_dir(rel, m, "tmpfiles:" + file);
+  } else if (l.type == 'L' && !l.argument.empty() &&
+             (l.modifiers == "+" ||
+              (l.modifiers.empty() && !ctx.tree.contains(rel)))) {
+    ctx.tree.add_symlink(rel, l.argument, "tmpfiles:" + file);
+  }
+}
+
 void apply_static_tmpfiles(Context &ctx) {
   Timer t(ctx, "static tmpfiles");
   for (const char *dir : {"usr/lib/tmpfiles.d/", "etc/tmpfiles.d/"}) {
@@ -66,33 +93,12 @@ void apply_static_tmpfiles(Context &ctx) {
       if (it->first.ends_with(".conf"))
         files.push_back(it->first);
     for (const std::string &file : files) {
-      std::string text = read_entry(ctx, file);
-      for (std::string_view raw : split_lines(text)) {
-        std::string line(raw);
-        char type[8] = {}, path[512] = {}, mode[16] = {}, user[64] = {},
-             group[64] = {}, age[64] = {}, arg[512] = {};
-        int n = sscanf(line.c_str(), "%7s %511s %15s %63s %63s %63s %511s",
-                       type, path, mode, user, group, age, arg);
-        std::string p = path, ty = type;
-        if (n < 2 || type[0] == '#' || p.find('%') != std::string::npos ||
-            p[0] != '/')
-          continue;
-        bool runtime = false;
-        for (const char *skip : {"/run", "/tmp", "/dev", "/proc", "/sys"})
-          if (p == skip || p.starts_with(std::string(skip) + "/"))
-            runtime = true;
-        std::string rel;
-        if (runtime || !Tree::normalize(p, &rel))
-          continue;
-        if ((ty == "d" || ty == "D") && !ctx.tree.contains(rel)) {
-          uint32_t m =
-              n >= 3 && mode[0] != '-' ? std::stoul(mode, nullptr, 8) : 0755;
-          ctx.tree.add_dir(rel, m, "tmpfiles:" + file);
-        } else if ((ty == "L" && !ctx.tree.contains(rel)) || ty == "L+") {
-          if (n >= 7 && arg[0] != '-')
-            ctx.tree.add_symlink(rel, arg, "tmpfiles:" + file);
-        }
-      }
+      std::vector<TmpfilesLine> lines;
+      std::string err;
+      if (!parse_tmpfiles(read_entry(ctx, file), file, &lines, &err))
+        Fatal(ctx) << err;
+      for (const TmpfilesLine &l : lines)
+        apply_static_line(ctx, l, file);
     }
   }
 }

@@ -10,7 +10,8 @@ struct Context;
 
 void setup_initrd_basics(Context &ctx);
 // tmpfiles.d lines that describe static content (d, D, L, L+ outside /run,
-// /tmp, /dev, /proc, /sys, without specifiers); the rest happens at boot.
+// /tmp, /dev, /proc, /sys, naming no machine); the rest happens at boot.
+// Every line is parsed (image/tmpfiles.h): unknown syntax stops the build.
 void apply_static_tmpfiles(Context &ctx);
 void run_ldconfig(Context &ctx);
 void build_hwdb(Context &ctx);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,23 +17,30 @@ namespace initpack {
 struct Context;
 
 struct SysusersLine {
-  char type = 0; // 'u', 'g', 'm', 'r'
-  std::string name;
-  std::string id;    // "-", "42", "42:100", "42:group", "/path"
-  std::string gecos; // 'u'; the group for 'm'
+  char type = 0;       // 'u', 'g', 'm', 'r'
+  bool locked = false; // "u!": fully locked (systemd 257)
+  std::string name;    // "-" for 'r'
+  std::string id;      // "-", "42", "42:100", "42:group", "-:group"; 'r':
+                       // "100-999" or "500"
+  std::string gecos;   // 'u'; the group for 'm'
   std::string home, shell;
   std::string where; // "file:line" for messages
 };
 
-// Parses one sysusers.d file. Returns false with "file:line: message" on the
-// first malformed line.
+// Parses one sysusers.d file (systemd 257's grammar: u, u!, g, m, r, "-"
+// for an unset field, specifiers). `specifiers` gives the values of those
+// an image has (%a, %o, %w, %W, %B from its os-release); %%, %T and %V are
+// built in, and any other is an error: it describes a running machine.
+// Returns false with "file:line: message" on the first malformed line.
 bool parse_sysusers(std::string_view text, const std::string &filename,
-                    std::vector<SysusersLine> *out, std::string *err);
+                    std::vector<SysusersLine> *out, std::string *err,
+                    const std::map<char, std::string> &specifiers = {});
 
 struct Account {
   std::string name;
   uint32_t uid = 0, gid = 0;
   std::string gecos, home, shell;
+  bool locked = false;
 };
 struct Group {
   std::string name;
@@ -45,7 +53,9 @@ struct Accounts {
 };
 
 // Applies the lines in order: fixed ids first (as systemd-sysusers does),
-// then dynamic ones from 999 downwards, skipping ids already taken.
+// then dynamic ones from the top of the `r` ranges (default 100-999)
+// downwards, skipping ids already taken. `m` creates a user or group that
+// no line declares.
 // `extra_groups` are system groups that nothing declares but udev rules
 // name (GROUP="kvm"); they are allocated like `g NAME -`.
 bool allocate_accounts(const std::vector<SysusersLine> &lines,

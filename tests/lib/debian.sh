@@ -3,7 +3,9 @@
 # built from them with the archive's kernel (--kernel-package), which gives
 # the tests their kernel (vmlinuz) and its unpacked modules.
 #
-#   debian_fixture          # builds once (under a lock), sets the vars below
+#   debian_fixture [RELEASE]  # builds once (under a lock), sets the vars below
+#                             # RELEASE (default $DEBIAN_RELEASE, else the
+#                             # host's): e.g. trixie, built with -r
 #   $DEBIAN_INITRD $DEBIAN_VMLINUZ   the default generic initrd and its kernel
 #   $KERNEL_ROOT $KERNEL_VERSION     the unpacked linux-image package
 #   build_test_initrd OUT [initpack build args…]   a variant, warm cache
@@ -33,30 +35,67 @@ _initpack_build() {
 }
 
 debian_fixture() {
-  local dir="$TEST_CACHE/default" lock
+  local release=${1:-${DEBIAN_RELEASE:-}} dir="$TEST_CACHE/default" lock
+  local -a args=()
+  # Another release gets its own package cache, so the host release's
+  # tests never see its kernel tree (and the reverse).
+  INITPACK_TEST_CACHE="$TEST_CACHE/initpack"
+  DEBIAN_RELEASE_ARGS=()
+  if [ -n "$release" ]; then
+    dir="$TEST_CACHE/default-$release"
+    INITPACK_TEST_CACHE="$TEST_CACHE/initpack-$release"
+  fi
   mkdir -p "$TEST_CACHE"
   exec {lock}>"$TEST_CACHE/.fixture.lock"
   flock -w 1200 "$lock" || fail "waited too long for $TEST_CACHE/.fixture.lock"
+  [ -z "$release" ] || _release_apt_root "$release"
+  args=("${DEBIAN_RELEASE_ARGS[@]}")
   if [ ! -s "$dir/initrd.img" ] || [ ! -s "$dir/vmlinuz" ]; then
     mkdir -p "$dir"
-    _initpack_build -o "$dir/initrd.img" >&2
+    _initpack_build "${args[@]}" -o "$dir/initrd.img" >&2
   fi
   exec {lock}>&-
   DEBIAN_INITRD="$dir/initrd.img"
   DEBIAN_VMLINUZ="$dir/vmlinuz"
-  # The kernel package unpacked by initpack (cache_root/trees/<sha256>/).
-  local modules
-  modules=$(ls -d "$INITPACK_TEST_CACHE"/trees/*/usr/lib/modules/*/ 2>/dev/null | tail -n 1)
-  [ -n "$modules" ] || fail "no unpacked kernel in $INITPACK_TEST_CACHE/trees"
-  KERNEL_VERSION=$(basename "$modules")
+  # The kernel package unpacked by initpack (cache_root/trees/<sha256>/):
+  # the tree of the fixture's own kernel.
+  local off modules
+  off=$(od -An -tu2 -j 526 -N 2 "$DEBIAN_VMLINUZ" | tr -d ' ')
+  KERNEL_VERSION=$(dd if="$DEBIAN_VMLINUZ" bs=1 skip=$((off + 512)) count=64 2>/dev/null |
+    tr '\0' '\n' | head -n 1 | cut -d' ' -f1)
+  modules=$(ls -d "$INITPACK_TEST_CACHE"/trees/*/usr/lib/modules/"$KERNEL_VERSION"/ 2>/dev/null | tail -n 1)
+  [ -n "$modules" ] || fail "no unpacked kernel $KERNEL_VERSION in $INITPACK_TEST_CACHE/trees"
   KERNEL_ROOT=${modules%/usr/lib/modules/*}
 }
 
+# _release_apt_root RELEASE: an apt root whose sources are the host's with
+# RELEASE's suites, in DEBIAN_RELEASE_ARGS as --apt-root: the image is then
+# built as on a RELEASE host, with no -r (the default release follows the
+# apt sources).
+_release_apt_root() {
+  local release=$1 host root
+  host=$(. /etc/os-release && echo "$VERSION_CODENAME")
+  root="$TEST_CACHE/aptroot-$release"
+  mkdir -p "$root/etc/apt/sources.list.d"
+  if [ -f /etc/apt/sources.list ]; then
+    sed "s/\b$host\b/$release/g" /etc/apt/sources.list >"$root/etc/apt/sources.list"
+  fi
+  local f
+  for f in /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] || continue
+    sed "s/\b$host\b/$release/g" "$f" >"$root/etc/apt/sources.list.d/${f##*/}"
+  done
+  grep -rqw "$release" "$root/etc/apt" || skip "no apt sources to turn into $release's"
+  DEBIAN_RELEASE_ARGS=(--apt-root "$root")
+}
+DEBIAN_RELEASE_ARGS=()
+
 # build_test_initrd OUT [args…]: a variant of the default image (warm: the
-# fixture filled the cache). vmlinuz lands beside OUT.
+# fixture filled the cache), of $DEBIAN_RELEASE when set. vmlinuz lands
+# beside OUT.
 build_test_initrd() {
   local out=$1
   shift
   debian_fixture
-  _initpack_build -o "$out" "$@"
+  _initpack_build "${DEBIAN_RELEASE_ARGS[@]}" -o "$out" "$@"
 }

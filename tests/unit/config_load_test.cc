@@ -247,3 +247,28 @@ TEST_F(ConfigWorld, LoadConfigFillsTheContext) {
   load_config(ctx, cli);
   EXPECT_EQ(ctx.config.kernel_version, "6.1.0-9");
 }
+
+// No Release=: [Match] Release= sees the release the packages will come
+// from, the first suite of the apt sources under --apt-root, else that
+// root's os-release; -r still wins.
+TEST_F(ConfigWorld, DefaultReleaseFollowsTheAptRoot) {
+  write("etc/initpack/initpack.conf.d/10.conf",
+        "[Match]\nRelease=trixie\n[Content]\nPackages=trixie-names\n");
+  cli.os_release.clear();
+  write("trixie-root/etc/apt/sources.list.d/debian.sources",
+        "Types: deb\nURIs: http://mirror.invalid/debian\n"
+        "Suites: trixie trixie-updates\nComponents: main\n\n"
+        "Types: deb\nURIs: http://mirror.invalid/debian-security\n"
+        "Suites: trixie-security\nComponents: main\n");
+  cli.values["AptRoot"] = {root + "/trixie-root"};
+  EXPECT_EQ(load_ok().packages, Strings{"trixie-names"});
+  write("bare-root/etc/os-release", "ID=debian\nVERSION_CODENAME=trixie\n");
+  cli.values["AptRoot"] = {root + "/bare-root"};
+  EXPECT_EQ(load_ok().packages, Strings{"trixie-names"});
+  write("bookworm-root/etc/apt/sources.list",
+        "deb http://mirror.invalid/debian bookworm main\n");
+  cli.values["AptRoot"] = {root + "/bookworm-root"};
+  EXPECT_EQ(load_ok().packages, Strings{});
+  cli.values["Release"] = {"trixie"};
+  EXPECT_EQ(load_ok().packages, Strings{"trixie-names"});
+}

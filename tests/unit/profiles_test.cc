@@ -105,3 +105,21 @@ TEST_F(ConfigWorld, MissingDefaultProfileOrDirectoryIsAnError) {
                             "/nowhere (from the command line) does not "
                             "exist"});
 }
+
+// profile.conf.d/*.conf: drop-ins in name order, each applied when its own
+// [Match] holds; how profiles name packages that differ between releases.
+TEST_F(ConfigWorld, ProfileDropInsMatchTheRelease) {
+  write("profiles/tpm2/profile.conf", "[Content]\nPackages=common\n");
+  write("profiles/tpm2/profile.conf.d/20-t64.conf",
+        "[Match]\nRelease=!bookworm\n[Content]\nPackages=libtss2-t64\n");
+  write("profiles/tpm2/profile.conf.d/10-bookworm.conf",
+        "[Match]\nRelease=bookworm\n[Content]\nPackages=libtss2\n");
+  write("profiles/tpm2/profile.conf.d/30-nested.conf",
+        "[Config]\nProfiles=luks\n");
+  write("profiles/luks/profile.conf", "[Content]\nPackages=cryptsetup\n");
+  cli.values["Profiles"] = {"tpm2"};
+  EXPECT_EQ(load_ok().packages, (Strings{"cryptsetup", "common", "libtss2"}));
+  cli.values["Release"] = {"trixie"};
+  EXPECT_EQ(load_ok().packages,
+            (Strings{"cryptsetup", "common", "libtss2-t64"}));
+}
