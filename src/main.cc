@@ -1,10 +1,39 @@
 // initpack: build Linux initrds directly from distribution packages.
 #include "cli/commands.h"
+#include "config/suggest.h"
 #include "context.h"
 
+#include <algorithm>
 #include <iostream>
 
 using namespace initpack;
+
+// "initpack biuld": the first word that is not an option, when it names no
+// command, with the closest command's name ("" when none is close).
+static std::string command_typo(const CLI::App &app, int argc, char **argv,
+                                std::string *near) {
+  std::vector<std::string> names;
+  for (const CLI::App *sub : app.get_subcommands({}))
+    names.push_back(sub->get_name());
+  for (int i = 1; i < argc; i++) {
+    std::string_view arg = argv[i];
+    if (arg.starts_with('-'))
+      continue;
+    if (std::find(names.begin(), names.end(), arg) != names.end())
+      return "";
+    *near = closest_match(arg, names);
+    // Swapped letters ("biuld") are two edits: too many for closest_match
+    // on a short word, but the same letters.
+    std::string sorted(arg);
+    std::sort(sorted.begin(), sorted.end());
+    for (const std::string &n : names)
+      if (std::string t = n;
+          near->empty() && (std::sort(t.begin(), t.end()), t == sorted))
+        *near = n;
+    return std::string(arg);
+  }
+  return "";
+}
 
 int main(int argc, char **argv) {
   Context ctx;
@@ -24,6 +53,9 @@ int main(int argc, char **argv) {
                "  initpack inspect initrd.img         list an initrd, like "
                "lsinitrd\n"};
   app.require_subcommand(1);
+  // Subcommands inherit it: -v, -q and --timings work after the command
+  // too ("initpack summary --hostonly -v").
+  app.fallthrough();
   app.set_version_flag("--version", INITPACK_VERSION);
   app.add_flag("-v,--verbose", ctx.diag.verbose,
                "Print each step and every external command run");
@@ -44,6 +76,14 @@ int main(int argc, char **argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError &e) {
+    std::string near;
+    if (std::string typo = command_typo(app, argc, argv, &near);
+        !typo.empty()) {
+      std::cerr << "initpack: unknown command '" << typo << "'"
+                << (near.empty() ? "" : "; did you mean " + near + "?")
+                << " (initpack --help lists the commands)\n";
+      return 2;
+    }
     return app.exit(e);
   } catch (const FatalError &e) {
     std::cerr << "initpack: " << e.what() << "\n";

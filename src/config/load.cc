@@ -2,6 +2,7 @@
 
 #include "config/ini.h"
 #include "config/match.h"
+#include "config/mkosi.h"
 #include "config/profiles.h"
 #include "config/settings.h"
 #include "config/suggest.h"
@@ -33,8 +34,11 @@ bool source_date_epoch_from_environment(std::optional<int64_t> *out,
 }
 
 std::vector<std::string> standard_config_dirs() {
-  return {"/usr/lib/initpack", "/usr/local/lib/initpack", "/run/initpack",
-          "/etc/initpack"};
+  // mkosi-initrd's first (config/mkosi.h), so initpack's own override them.
+  return {"/usr/lib/mkosi-initrd", "/usr/local/lib/mkosi-initrd",
+          "/run/mkosi-initrd",     "/etc/mkosi-initrd",
+          "/usr/lib/initpack",     "/usr/local/lib/initpack",
+          "/run/initpack",         "/etc/initpack"};
 }
 
 namespace {
@@ -55,6 +59,9 @@ bool is_profiles(const Op &op) {
 struct Fragment {
   std::vector<IniSection> sections;
   std::vector<Op> ops;
+  // mkosi's Include=: read at the point of the assignment, i.e. before
+  // ops[first]; second is the path and where it was named.
+  std::vector<std::pair<size_t, std::pair<std::string, std::string>>> includes;
 };
 
 std::string location(const std::string &path, int line) {
@@ -126,11 +133,11 @@ std::vector<std::string> all_keys() {
   return keys;
 }
 
-class Loader {
+class Loader : public MkosiSink {
 public:
   Loader(const CliConfig &cli, std::vector<std::string> *errors,
-         std::vector<std::string> *notes)
-      : cli_(cli), errors_(errors), notes_(notes) {}
+         std::vector<std::string> *notes, std::vector<std::string> *warnings)
+      : cli_(cli), errors_(errors), notes_(notes), warnings_(warnings) {}
 
   Config run() {
     host_release_ = default_release(cli_);
@@ -143,11 +150,30 @@ public:
     return c;
   }
 
+  // MkosiSink: reading mkosi configuration directories (config/mkosi.h).
+  bool read_file(const std::string &path) override {
+    return read_config_file(path);
+  }
+  std::vector<std::string> profiles() override { return replay().profiles; }
+  void profile_read(const std::string &name) override {
+    mkosi_profiles_.push_back(name);
+  }
+  void extra_tree(const std::string &dir) override {
+    SettingValue v;
+    v.items = {dir};
+    file_ops_.push_back({find_setting("ExtraTrees"), std::move(v),
+                         dir + "/ (mkosi.extra)", dir});
+  }
+  void error(std::string msg) override { errors_->push_back(std::move(msg)); }
+
 private:
-  void error(std::string msg) { errors_->push_back(std::move(msg)); }
   void note(std::string msg) {
     if (notes_)
       notes_->push_back(std::move(msg));
+  }
+  void warning(std::string msg) {
+    if (warnings_)
+      warnings_->push_back(std::move(msg));
   }
 
   void read_command_line() {
@@ -193,9 +219,31 @@ private:
     return dirs;
   }
 
+  bool has_initpack_files(const std::string &dir) {
+    if (file_exists(join_path(dir, "initpack.conf")))
+      return true;
+    for (const std::string &name : list_dir(join_path(dir, "initpack.conf.d")))
+      if (!name.starts_with('.') && name.ends_with(".conf"))
+        return true;
+    return false;
+  }
+
   // Main files in directory order, then the drop-ins of all directories
   // merged by name (see load.h).
   void read_files(const std::vector<std::string> &dirs) {
+    // mkosi configuration first, each directory in mkosi's order
+    // (config/mkosi.h), so initpack's own files override it.
+    const std::vector<std::string> &cli_dirs = cli_.config_dirs;
+    for (size_t i = 0; i < dirs.size(); i++) {
+      bool mkosi = read_mkosi_dir(dirs[i], *this);
+      bool from_cli = std::find(cli_dirs.begin(), cli_dirs.end(), dirs[i]) !=
+                      cli_dirs.end();
+      if (from_cli && !mkosi && !has_initpack_files(dirs[i]))
+        error("-C " + dirs[i] +
+              ": no configuration initpack reads (initpack.conf, "
+              "initpack.conf.d/*.conf, mkosi.conf, mkosi.conf.d/, "
+              "mkosi.extra/)");
+    }
     std::vector<std::string> paths;
     for (const std::string &d : dirs)
       if (std::string p = join_path(d, "initpack.conf");
@@ -220,15 +268,41 @@ private:
       read_config_file(p);
   }
 
-  void read_config_file(const std::string &path) {
+  // Returns whether the file applies (its [Match] holds).
+  bool read_config_file(const std::string &path) {
     Fragment f;
     size_t first_error = errors_->size();
     bool ok = read_fragment(path, "", &f) && applies(path, dirname(path), f);
     sort_by_line(first_error, path);
     if (!ok)
+      return false;
+    auto include = f.includes.begin();
+    for (size_t i = 0; i <= f.ops.size(); i++) {
+      for (; include != f.includes.end() && include->first == i; ++include)
+        read_include(include->second.first, include->second.second);
+      if (i < f.ops.size())
+        file_ops_.push_back(std::move(f.ops[i]));
+    }
+    return true;
+  }
+
+  // mkosi's Include=: a file, or a directory read as mkosi reads one.
+  void read_include(const std::string &path, const std::string &where) {
+    if (std::find(including_.begin(), including_.end(), path) !=
+        including_.end()) {
+      error(where + ": " + path + " includes itself");
       return;
-    for (Op &op : f.ops)
-      file_ops_.push_back(std::move(op));
+    }
+    including_.push_back(path);
+    if (is_directory(path)) {
+      if (!read_mkosi_dir(path, *this))
+        error(where + ": " + path + " holds no mkosi configuration");
+    } else if (file_exists(path)) {
+      read_config_file(path);
+    } else {
+      error(where + ": " + path + ": no such file or directory");
+    }
+    including_.pop_back();
   }
 
   // A file's errors come from several passes (syntax, settings, [Match]);
@@ -260,7 +334,7 @@ private:
   bool read_fragment(const std::string &path, const std::string &profile,
                      Fragment *out) {
     std::string text, err;
-    if (!read_file(path, &text, &err)) {
+    if (!initpack::read_file(path, &text, &err)) {
       error(err);
       return false;
     }
@@ -268,6 +342,8 @@ private:
     std::string base = dirname(path);
     std::vector<std::string> known = setting_sections();
     known.insert(known.end(), {"Match", "TriggerMatch"});
+    known.insert(known.end(), mkosi_only_sections().begin(),
+                 mkosi_only_sections().end());
     for (const IniSection &sec : out->sections) {
       if (is_match_section(sec.name))
         continue;
@@ -291,6 +367,9 @@ private:
     std::string where =
         location(path, e.line) + ": [" + sec.name + "] " + e.key + "=";
     const Setting *s = find_setting(e.key);
+    if ((!s || sec.name != s->section) &&
+        mkosi_entry(base, sec, e, where, &s, out))
+      return;
     if (!s) {
       std::string msg = where + ": unknown setting";
       if (std::string near = closest_match(e.key, all_keys()); !near.empty()) {
@@ -302,7 +381,8 @@ private:
       error(msg);
       return;
     }
-    if (sec.name != s->section) {
+    if (sec.name != s->section &&
+        mkosi_key(sec.name, e.key).kind != MkosiKey::Alias) {
       error(where + ": belongs in [" + s->section + "]");
       return;
     }
@@ -316,6 +396,47 @@ private:
     if (!profile.empty())
       origin = "profile " + profile + " (" + origin + ")";
     out->ops.push_back({s, std::move(v), origin, where});
+  }
+
+  // A key of mkosi's that initpack's table does not declare (config/mkosi.h).
+  // Returns true when the entry is dealt with; an alias sets *s instead.
+  bool mkosi_entry(const std::string &base, const IniSection &sec,
+                   const IniEntry &e, const std::string &where,
+                   const Setting **s, Fragment *out) {
+    MkosiKey m = mkosi_key(sec.name, e.key);
+    switch (m.kind) {
+    case MkosiKey::Unknown:
+      return false;
+    case MkosiKey::Alias:
+      *s = find_setting(m.text);
+      return false;
+    case MkosiKey::Ignored:
+      warning(where + " is ignored: " + m.text);
+      return true;
+    case MkosiKey::Refused:
+      error(where + ": not supported: " + m.text);
+      return true;
+    case MkosiKey::Include:
+      break;
+    }
+    for (std::string_view rest = e.value; !rest.empty();) {
+      std::string_view item = rest.substr(0, rest.find_first_of(",\n"));
+      rest.remove_prefix(std::min(rest.size(), item.size() + 1));
+      while (!item.empty() && isspace((unsigned char)item.front()))
+        item.remove_prefix(1);
+      while (!item.empty() && isspace((unsigned char)item.back()))
+        item.remove_suffix(1);
+      if (item.empty())
+        continue;
+      if (std::string why = mkosi_builtin_include(item); !why.empty())
+        warning(where + std::string(item) + " is ignored: " + why);
+      else
+        out->includes.push_back(
+            {out->ops.size(),
+             {item.starts_with('/') ? std::string(item) : join_path(base, item),
+              where}});
+    }
+    return true;
   }
 
   void expand_profiles() {
@@ -333,7 +454,9 @@ private:
           if (op.value.reset)
             requested.clear();
           for (const std::string &name : op.value.items)
-            requested.emplace_back(name, op.where);
+            if (std::find(mkosi_profiles_.begin(), mkosi_profiles_.end(),
+                          name) == mkosi_profiles_.end())
+              requested.emplace_back(name, op.where);
         }
     add_hostonly_profiles(&requested);
     std::vector<std::string> stack;
@@ -510,7 +633,9 @@ private:
   }
 
   const CliConfig &cli_;
-  std::vector<std::string> *errors_, *notes_;
+  std::vector<std::string> *errors_, *notes_, *warnings_;
+  std::vector<std::string> mkosi_profiles_; // read from mkosi.profiles/
+  std::vector<std::string> including_;      // Include= files being read
   std::vector<Op> profile_ops_, file_ops_, cli_ops_;
   std::vector<ConfigFile> files_;
   std::vector<AppliedProfile> applied_;
@@ -520,16 +645,19 @@ private:
 } // namespace
 
 Config resolve_config(const CliConfig &cli, std::vector<std::string> *errors,
-                      std::vector<std::string> *notes) {
-  return Loader(cli, errors, notes).run();
+                      std::vector<std::string> *notes,
+                      std::vector<std::string> *warnings) {
+  return Loader(cli, errors, notes, warnings).run();
 }
 
 void load_config(Context &ctx, const CliConfig &cli) {
   Timer timer(ctx, "load config");
-  std::vector<std::string> errors, notes;
-  ctx.config = resolve_config(cli, &errors, &notes);
+  std::vector<std::string> errors, notes, warnings;
+  ctx.config = resolve_config(cli, &errors, &notes, &warnings);
   for (const std::string &n : notes)
     Log(ctx) << "config: " << n;
+  for (const std::string &w : warnings)
+    Warn(ctx) << w;
   for (const std::string &e : errors)
     Error(ctx) << e;
   checkpoint(ctx);

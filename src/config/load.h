@@ -4,8 +4,12 @@
 // Files, lowest precedence first (the "config directories"):
 //   /usr/lib/initpack, /usr/local/lib/initpack, /run/initpack, /etc/initpack
 //   (or $INITPACK_SYSTEM_CONFIG_DIRS, ':'-separated), then each -C DIR in
-//   command-line order. In each: initpack.conf and initpack.conf.d/*.conf.
+//   command-line order. In each: initpack.conf and initpack.conf.d/*.conf,
+//   and mkosi's files (config/mkosi.h). The mkosi-initrd directories
+//   /usr/lib/mkosi-initrd … /etc/mkosi-initrd come before initpack's.
 // Order of reading:
+//   0. every directory's mkosi configuration, in directory order, each in
+//      mkosi's order (so initpack's own files override it);
 //   1. every directory's initpack.conf, in directory order (all are read,
 //      so a later one adds to an earlier one instead of replacing it);
 //   2. the drop-ins of all directories as one list sorted by file name
@@ -74,10 +78,12 @@ bool source_date_epoch_from_environment(std::optional<int64_t> *out,
                                         std::string *err);
 
 // The work of load_config without a Context, for tests: the resolved
-// configuration, with every problem appended to *errors and the names of
-// the files it read (and skipped or masked) to *notes.
+// configuration, with every problem appended to *errors, the names of
+// the files it read (and skipped or masked) to *notes and the settings it
+// ignores (mkosi's, config/mkosi.h) to *warnings.
 Config resolve_config(const CliConfig &cli, std::vector<std::string> *errors,
-                      std::vector<std::string> *notes = nullptr);
+                      std::vector<std::string> *notes = nullptr,
+                      std::vector<std::string> *warnings = nullptr);
 
 // The standard system configuration directories, lowest precedence first.
 std::vector<std::string> standard_config_dirs();

@@ -62,7 +62,11 @@ bool add_host_tree(Tree &tree, const std::string &src, const std::string &dst,
     *err = "target " + dst + " climbs above the image root";
     return false;
   }
-  if (!path.empty() || !S_ISDIR(st.st_mode))
+  if (path.empty() && !S_ISDIR(st.st_mode)) {
+    *err = src + " is not a directory: it cannot be the image root";
+    return false;
+  }
+  if (!path.empty())
     if (!add_one(tree, src, path, st, origin, err))
       return false;
   if (!S_ISDIR(st.st_mode))
@@ -72,6 +76,34 @@ bool add_host_tree(Tree &tree, const std::string &src, const std::string &dst,
     if (!add_host_tree(tree, join_path(src, name), child, origin, err))
       return false;
   }
+  return true;
+}
+
+// Where a file given as an extra tree goes: "SRC" alone at its own
+// (absolute) path, "SRC:DIR" inside DIR when DIR is "/", ends in "/" or is
+// a directory of the image, else "SRC:DST" at DST. A file never replaces
+// the image root.
+static bool file_target(const Tree &tree, const std::string &src, bool has_dst,
+                        const std::string &dst, std::string *out,
+                        std::string *err) {
+  if (!has_dst) {
+    if (!src.starts_with('/')) {
+      *err =
+          src + " is a file: give its place in the image as " + src + ":/PATH";
+      return false;
+    }
+    *out = src;
+    return true;
+  }
+  std::string norm;
+  if (!Tree::normalize(dst, &norm)) {
+    *err = "target " + dst + " climbs above the image root";
+    return false;
+  }
+  const Entry *e = tree.find(norm);
+  bool into_dir = norm.empty() || dst.ends_with('/') ||
+                  (e && e->inode->type == NodeType::Dir);
+  *out = into_dir ? join_path("/" + norm, basename(src)) : dst;
   return true;
 }
 
@@ -85,6 +117,10 @@ void add_extra_trees(Context &ctx) {
     std::string err;
     if (!is_directory(src) && !file_exists(src))
       Fatal(ctx) << "ExtraTrees=" << spec << ": " << src << " does not exist";
+    if (!is_directory(src) &&
+        !file_target(ctx.tree, src, colon != std::string::npos, dst, &dst,
+                     &err))
+      Fatal(ctx) << "ExtraTrees=" << spec << ": " << err;
     if (!add_host_tree(ctx.tree, src, dst, "extra:" + src, &err))
       Fatal(ctx) << "ExtraTrees=" << spec << ": " << err;
   }

@@ -96,6 +96,11 @@ bool add_install_job(Pool *pool, const std::string &item, Queue *jobs,
   }
   if (providers.empty()) {
     *err = "unknown package " + name;
+    // Debian keeps firmware and microcode in a component of its own that
+    // apt sources often leave out.
+    if (name.starts_with("firmware-") || name.ends_with("-microcode"))
+      *err += " (Debian has it in the non-free-firmware component: add "
+              "Repositories=main non-free-firmware)";
     return false;
   }
   if (providers.size() > 1) {

@@ -131,6 +131,41 @@ TEST(Extras, ExtraTreeCopiesFilesLinksAndModes) {
   EXPECT_THROW(add_extra_trees(ctx), FatalError);
 }
 
+// --extra-tree /etc/hosts once made the image root that file.
+TEST(Extras, AFileLandsAtItsOwnPathOrInsideADirectory) {
+  TempDir src;
+  std::string err, hosts = src.path() + "/hosts";
+  ASSERT_TRUE(write_file(hosts, "127.0.0.1 x\n", &err));
+  Context ctx;
+  ctx.tree.add_dir("etc", 0755);
+  ctx.config.extra_trees = {hosts, hosts + ":/etc", hosts + ":/opt/",
+                            hosts + ":/etc/hosts.new"};
+  add_extra_trees(ctx);
+  std::string own = src.path().substr(1) + "/hosts";
+  EXPECT_EQ(text_of(ctx.tree, own), "127.0.0.1 x\n");
+  EXPECT_EQ(text_of(ctx.tree, "etc/hosts"), "127.0.0.1 x\n");
+  EXPECT_EQ(text_of(ctx.tree, "opt/hosts"), "127.0.0.1 x\n");
+  EXPECT_EQ(text_of(ctx.tree, "etc/hosts.new"), "127.0.0.1 x\n");
+  EXPECT_EQ(ctx.tree.find("")->inode->type, NodeType::Dir);
+}
+
+TEST(Extras, ARelativeFileNeedsATarget) {
+  TempDir src;
+  std::string err;
+  ASSERT_TRUE(write_file(src.path() + "/hosts", "x", &err));
+  ASSERT_EQ(chdir(src.path().c_str()), 0);
+  Context ctx;
+  ctx.config.extra_trees = {"hosts"};
+  try {
+    add_extra_trees(ctx);
+    ADD_FAILURE() << "no error";
+  } catch (const FatalError &e) {
+    EXPECT_STREQ(e.what(), "ExtraTrees=hosts: hosts is a file: give its place "
+                           "in the image as hosts:/PATH");
+  }
+  ASSERT_EQ(chdir("/"), 0);
+}
+
 TEST(Extras, RemoveFilesGlobs) {
   Context ctx;
   ctx.tree.add_file("usr/lib/x86_64-linux-gnu/gconv/UTF-16.so",

@@ -147,6 +147,10 @@ TEST_F(ResolverTest, ExactVersionsAndVirtualPackages) {
   EXPECT_EQ(fails({"libfoo=2.0", "nosuch"}),
             "no version 2.0 of package libfoo (available: 1.0, 1.3)\n"
             "unknown package nosuch");
+  EXPECT_EQ(fails({"firmware-misc-nonfree"}),
+            "unknown package firmware-misc-nonfree (Debian has it in the "
+            "non-free-firmware component: add Repositories=main "
+            "non-free-firmware)");
   EXPECT_EQ(fails({"mail-transport-agent"}),
             "mail-transport-agent is a virtual package provided by big-mta, "
             "tiny-mta; name one of them");
