@@ -15,7 +15,7 @@ root="root=UUID=$ROOT_UUID_btrfsraid rw"
 # rootflags=degraded, after the default 30 s wait.
 start=$(date +%s)
 boot_expect_root --kernel "$T/vmlinuz" --initrd "$T/initrd.img" \
-  $(degraded_drives btrfsraid 0) --timeout 400 --append "$root rootflags=degraded"
+  $(degraded_drives btrfsraid 0) --timeout 600 --append "$root rootflags=degraded,x-systemd.device-timeout=400"
 echo "degraded boot (default 30 s wait): $(($(date +%s) - start)) s to the root"
 boot_text >/dev/null
 grep -qE "root-hook: /dev/vda / btrfs [^ ]*degraded" "$BOOT_TEXT" ||
@@ -25,8 +25,8 @@ expect_in "$BOOT_TEXT" "initpack-btrfs-degraded: btrfs file system $ROOT_UUID_bt
 # Without rootflags=degraded: the emergency shell, saying what is missing.
 start=$(date +%s)
 boot_expect_failure "You are in emergency mode" --kernel "$T/vmlinuz" \
-  --initrd "$T/initrd.img" $(degraded_drives btrfsraid 0) --timeout 400 \
-  --append "$root rd.btrfs.degraded-timeout=5 rootflags=x-systemd.device-timeout=20"
+  --initrd "$T/initrd.img" $(degraded_drives btrfsraid 0) --timeout 600 \
+  --append "$root rd.btrfs.degraded-timeout=5 rootflags=x-systemd.device-timeout=120"
 echo "emergency shell after $(($(date +%s) - start)) s"
 boot_text >/dev/null
 expect_not_in "$BOOT_LOG" "$TEST_ROOT_MARKER"
