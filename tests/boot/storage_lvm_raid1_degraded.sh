@@ -18,8 +18,8 @@ boot_expect_root --kernel "$T/vmlinuz" --initrd "$T/initrd.img" \
   $(degraded_drives lvmraid) --timeout 600 --append "$root"
 boot_text >/dev/null
 expect_in "$BOOT_TEXT" "storage-hook: root /dev/mapper/$VG_lvmraid-root / ext4"
-# (the unit's name; its description is ellipsised on an 80-column console)
-grep -q "Started lvm-activate-$VG_lvmraid" "$BOOT_TEXT" ||
+# (the status line is ellipsised in the middle on an 80-column console)
+grep -q "Started lvm-activate-.*activation event $VG_lvmraid" "$BOOT_TEXT" ||
   fail "no sign of lvm2's event activation of $VG_lvmraid"
 expect_not_in "$BOOT_TEXT" "activationmode degraded"
 
