@@ -27,11 +27,11 @@ python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["profiles_dir"])
   fail "profiles from $(cat "$T/pdir"), not $T/moved/share/initpack/profiles"
 
 # An image built by the installed binary, with the installed profiles.
-mkdir -p "$T/out"
+mkdir -p "$T/img"
 "$T/moved/bin/initpack" build --cache-dir "$INITPACK_TEST_CACHE" \
-  --kernel-package "$TEST_KERNEL_PACKAGE" -o "$T/out/initrd.img" >"$T/build.log" 2>&1 ||
+  --kernel-package "$TEST_KERNEL_PACKAGE" -o "$T/img/initrd.img" >"$T/build.log" 2>&1 ||
   { cat "$T/build.log" >&2; fail "the installed initpack could not build"; }
-zstd -dc <"$T/out/initrd.img" | cpio -it --quiet >"$T/list" 2>/dev/null
+zstd -dc <"$T/img/initrd.img" | cpio -it --quiet >"$T/list" 2>/dev/null
 grep -qx usr/lib/systemd/systemd "$T/list" || fail "the image has no systemd"
 
 # Without its data an installed binary says where it looked, and does not
