@@ -1,7 +1,7 @@
 # A real Debian system for boot tests: made by mmdebstrap from the host's
 # apt sources (bookworm now; REALSYS_RELEASE=trixie later), kept in the
 # shared test cache under realsys/KEY, KEY hashing the release, the package
-# list, this file and realsys-customize.sh (mmdebstrap's customize hook).
+# list and realsys-customize.sh (mmdebstrap's customize hook).
 #
 #   realsys_root DIR        unpacks the cached system into DIR
 #   in_root DIR CMD…        runs CMD chrooted in DIR with /proc, /sys, /dev,
@@ -21,7 +21,7 @@ REALSYS_RELEASE=${REALSYS_RELEASE:-bookworm}
 REALSYS_PACKAGES=systemd-sysv,udev,e2fsprogs,initramfs-tools,zstd,linux-base
 
 _realsys_key() {
-  { echo "$REALSYS_RELEASE $REALSYS_PACKAGES"; cat "${BASH_SOURCE[0]}"; } |
+  { echo "$REALSYS_RELEASE $REALSYS_PACKAGES"; cat "$TESTS_LIB/realsys-customize.sh"; } |
     sha256sum | cut -c1-16
 }
 
