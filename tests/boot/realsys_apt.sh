@@ -53,7 +53,8 @@ done
 expect_in "$T/apt-initpack.log" "update-initramfs: Generating /boot/initrd.img-$KVER (initpack)"
 is_initpacks() {
   "$INITPACK" inspect "$initrd" >"$T/inspect" || fail "initpack inspect cannot read $initrd"
-  zstd -dc <"$initrd" | cpio -it --quiet 2>/dev/null | grep -qx usr/lib/systemd/systemd
+  zstd -dc <"$initrd" | cpio -it --quiet >"$T/list" 2>/dev/null
+  grep -qx usr/lib/systemd/systemd "$T/list"
 }
 is_initpacks || fail "installing initpack did not rebuild $initrd"
 

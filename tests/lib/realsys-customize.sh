@@ -24,7 +24,8 @@ echo "REALSYS fsck-begin"
 journalctl -b -o cat | grep -E 'fsck|: clean, ' || true
 echo "REALSYS fsck-end"
 echo "REALSYS mounts-begin"
-findmnt -rn -o TARGET,SOURCE,OPTIONS / /var || true
+findmnt -rn -o TARGET,SOURCE,OPTIONS --target / || true
+findmnt -rn -o TARGET,SOURCE,OPTIONS --mountpoint /var || true
 echo "REALSYS mounts-end"
 echo "REALSYS analyze: $(systemd-analyze 2>&1 | head -n 1)"
 echo "REALSYS warnings-begin"
