@@ -1,6 +1,7 @@
 #include "config/profiles.h"
 
 #include "util/fs.h"
+#include "util/install_dirs.h"
 
 #include <cstdlib>
 
@@ -18,15 +19,15 @@ std::string find_profiles_dir(const std::string &override_dir,
     *err = "profiles directory " + dir + " (from " + from + ") does not exist";
     return "";
   }
-  // The installed profiles win when both exist; a build tree without an
-  // installation finds the source tree's.
-  for (const char *candidate :
-       {INITPACK_INSTALLED_PROFILES_DIR, INITPACK_SOURCE_PROFILES_DIR})
-    if (is_directory(candidate))
-      return candidate;
-  *err = std::string("no profiles directory: neither ") +
-         INITPACK_INSTALLED_PROFILES_DIR + " nor " +
-         INITPACK_SOURCE_PROFILES_DIR + " exists (set $INITPACK_PROFILES_DIR)";
+  // Beside the binary's prefix when installed; the source tree's only for
+  // a binary still in its build directory (never for an installed one).
+  std::string installed = installed_path("share/initpack/profiles");
+  if (is_directory(installed))
+    return installed;
+  if (running_from_build_tree() && is_directory(INITPACK_SOURCE_PROFILES_DIR))
+    return INITPACK_SOURCE_PROFILES_DIR;
+  *err = "no profiles directory: " + installed +
+         " does not exist (set $INITPACK_PROFILES_DIR or --profiles-dir)";
   return "";
 }
 

@@ -11,10 +11,10 @@
 namespace initpack {
 
 // The profiles directory: `override_dir` if given, else
-// $INITPACK_PROFILES_DIR, else the installed profiles
-// (INITPACK_INSTALLED_PROFILES_DIR) if they exist, else the source tree's
-// (INITPACK_SOURCE_PROFILES_DIR). Returns "" and sets *err when the chosen
-// directory does not exist.
+// $INITPACK_PROFILES_DIR, else PREFIX/share/initpack/profiles beside the
+// binary, else (for a binary in its build directory only) the source
+// tree's. Returns "" and sets *err when the chosen directory does not
+// exist.
 std::string find_profiles_dir(const std::string &override_dir,
                               std::string *err);
 

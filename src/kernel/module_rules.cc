@@ -2,6 +2,7 @@
 #include "util/strings.h"
 
 #include "util/fs.h"
+#include "util/install_dirs.h"
 
 #include <cctype>
 #include <regex.h>
@@ -157,10 +158,9 @@ std::string default_module_list_path(const std::string &profiles_dir) {
   const std::string rel = "/default/kernel-modules.list";
   if (!profiles_dir.empty())
     return profiles_dir + rel;
-  std::string src = std::string(INITPACK_SOURCE_PROFILES_DIR) + rel;
-  if (file_exists(src))
-    return src;
-  return std::string(INITPACK_INSTALLED_PROFILES_DIR) + rel;
+  if (running_from_build_tree())
+    return std::string(INITPACK_SOURCE_PROFILES_DIR) + rel;
+  return installed_path("share/initpack/profiles") + rel;
 }
 
 } // namespace initpack

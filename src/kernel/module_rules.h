@@ -53,8 +53,8 @@ bool parse_module_rule_list(std::string_view text, const std::string &path,
 
 // The default allow-list, PROFILES/default/kernel-modules.list, in the
 // profiles directory the configuration was loaded from (Config::
-// profiles_dir); when that is unset, the source tree's copy if it exists,
-// else the installed one.
+// profiles_dir); when that is unset, the installed one (the source tree's
+// for a binary in its build directory: util/install_dirs.h).
 std::string default_module_list_path(const std::string &profiles_dir);
 
 // "dm-crypt" -> "dm_crypt": the kernel's spelling of module names.

@@ -9,6 +9,7 @@
 #include "kernel/module_select.h"
 #include "stage1/stage1.h"
 #include "util/fs.h"
+#include "util/install_dirs.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -126,8 +127,9 @@ std::string find_stage1_binary(Context &ctx) {
   std::vector<std::string> candidates;
   if (const char *env = getenv("INITPACK_STAGE1"); env && *env)
     candidates.push_back(env);
-  candidates.push_back(INITPACK_BUILD_STAGE1);
-  candidates.push_back(INITPACK_INSTALLED_STAGE1);
+  // Beside the binary in a build tree; in PREFIX/lib/initpack installed.
+  candidates.push_back(join_path(self_dir(), "initpack-stage1"));
+  candidates.push_back(installed_path("lib/initpack/initpack-stage1"));
   for (const std::string &c : candidates)
     if (file_exists(c) && access(c.c_str(), X_OK) == 0)
       return c;

@@ -1,0 +1,39 @@
+# The real Debian system (tests/lib/realsys.sh) booted by initpack's generic
+# image built outside it (the shared default initrd and the archive's
+# kernel), as Debian boots: root=UUID= with `ro` (remounted rw by the
+# system), and /var on a second disk from fstab. Reaches "running" with no
+# failed unit; each file system is checked once.
+source "$(dirname "$0")/../lib/common.sh"
+source "$TESTS_LIB/boot.sh"
+source "$TESTS_LIB/realsys.sh"
+need qemu-system-x86_64 mkfs.ext4 tune2fs
+debian_fixture
+
+R="$T/root"
+realsys_root "$R"
+root_uuid=$(cat /proc/sys/kernel/random/uuid)
+cat >"$R/etc/fstab" <<FSTAB
+UUID=$root_uuid / ext4 errors=remount-ro 0 1
+LABEL=realvar /var ext4 defaults 0 2
+FSTAB
+mkdir -p "$T/var"
+cp -a "$R/var/." "$T/var/"
+rm -rf "${R:?}/var" && mkdir -m 755 "$R/var"
+realsys_disk "$R" "$T/root.img" realroot && tune2fs -U "$root_uuid" "$T/root.img" >/dev/null
+realsys_disk "$T/var" "$T/var.img" realvar 1G
+
+realsys_boot "$DEBIAN_VMLINUZ" "$DEBIAN_INITRD" "root=UUID=$root_uuid ro" \
+  --drive "$T/root.img,snapshot" --drive "$T/var.img,snapshot"
+expect_in "$BOOT_TEXT" "REALSYS state=running"
+[ -z "$(realsys_section failed)" ] || { realsys_section failed >&2; fail "failed units"; }
+grep -q "REALSYS switch-root=[1-9]" "$BOOT_TEXT" || fail "the journal holds no switch-root from the initrd"
+realsys_section mounts >"$T/mounts"
+grep -q "^/ /dev/vda rw," "$T/mounts" || { cat "$T/mounts" >&2; fail "/ is not /dev/vda, read-write"; }
+grep -q "^/var /dev/vdb rw," "$T/mounts" || { cat "$T/mounts" >&2; fail "/var is not /dev/vdb"; }
+for dev in vda vdb; do
+  n=$(realsys_section fsck | grep -c "/dev/$dev: clean, " || true)
+  [ "$n" = 1 ] || { realsys_section fsck >&2; fail "/dev/$dev was checked $n times, not once"; }
+done
+grep "REALSYS analyze:" "$BOOT_TEXT"
+echo "--- warnings of the boot (recorded, not asserted):"
+realsys_section warnings
