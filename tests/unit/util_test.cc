@@ -71,7 +71,7 @@ TEST(AtomicFile, PartialsOfAKilledWriterAreRemovedByTheNext) {
     EXPECT_EQ(::read(ready[0], &c, 1), 1);
     return pid;
   };
-  pid_t dead = writer(true), live = writer(false);
+  pid_t live = writer(false), dead = writer(true);
   waitpid(dead, nullptr, 0);
   ASSERT_EQ(list_dir(dir.path()).size(), 3u) << "two partials expected";
   {
