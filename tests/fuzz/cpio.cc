@@ -1,6 +1,6 @@
 // The cpio parser of inspect/diff, fed the input in chunks whose sizes come
 // from the input's first byte, in both modes (one archive / a stream).
-#include "output/cpio_reader.h"
+#include "inspect/cpio_reader.h"
 
 #include <cstddef>
 #include <cstdint>

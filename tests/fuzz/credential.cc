@@ -1,5 +1,5 @@
 // systemd credentials as `initpack credential` and the image read them.
-#include "output/credential.h"
+#include "codec/credential.h"
 
 #include <cstddef>
 #include <cstdint>

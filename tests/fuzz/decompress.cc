@@ -1,7 +1,7 @@
 // Every stream decoder the initrd reader uses, on whatever the input's
 // magic says (and on every format, whatever it says), output capped so a
 // bomb only costs time.
-#include "output/decompress.h"
+#include "codec/decompress.h"
 
 #include <cstddef>
 #include <cstdint>

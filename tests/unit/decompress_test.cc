@@ -1,5 +1,5 @@
 // Regression tests for what tests/fuzz/decompress.cc found.
-#include "output/decompress.h"
+#include "codec/decompress.h"
 
 #include <gtest/gtest.h>
 
