@@ -3,6 +3,7 @@
 #include "util/hash.h"
 
 #include <bit>
+#include <charconv>
 #include <cstring>
 #include <ctime>
 #include <memory>
@@ -315,8 +316,9 @@ bool parse_epoch(const std::string &s, unsigned long long *seconds) {
       s.find_first_not_of("0123456789", 1) != std::string::npos ||
       s.size() > 21)
     return false;
-  *seconds = std::stoull(s.substr(1));
-  return true;
+  // 20 digits may still exceed 2^64 (found by the fuzzer: stoull threw).
+  auto [end, ec] = std::from_chars(s.data() + 1, s.data() + s.size(), *seconds);
+  return ec == std::errc() && end == s.data() + s.size();
 }
 
 // "YYYY-MM-DD", "YYYY-MM-DD HH:MM:SS", "YYYY-MM-DDTHH:MM:SS[Z]", in UTC.

@@ -5,7 +5,7 @@ source "$(dirname "$0")/../lib/common.sh"
 need cpio python3
 
 mkdir -p "$T/a/usr/bin" "$T/b/usr/bin"
-forged=$'x\n-rwsr-xr-x   1     0     0          5 2024-01-01 00:00:00 usr/bin/su'
+forged=$'x\n-rwsr-xr-x   1     0     0          5 2024-01-01 00:00:00 su'
 printf 'evil\n' > "$T/a/$forged"
 printf 'red\n' > "$T/a/"$'\e[31mred'
 ln -s $'\e]0;pwned\a' "$T/a/usr/bin/link"
@@ -18,7 +18,7 @@ done
 
 "$INITPACK" inspect "$T/a.img" > "$T/list"
 cat -A "$T/list"
-expect_in "$T/list" ' x\n-rwsr-xr-x   1     0     0          5 2024-01-01 00:00:00 usr/bin/su'
+expect_in "$T/list" ' x\n-rwsr-xr-x   1     0     0          5 2024-01-01 00:00:00 su'
 expect_in "$T/list" ' \033[31mred'
 expect_in "$T/list" 'usr/bin/link -> \033]0;pwned\007'
 ! grep -q '^-rwsr' "$T/list" || fail "a name forged a listing line"
@@ -37,7 +37,7 @@ rc=$?
 set -e
 [ $rc = 1 ] || fail "diff exit $rc"
 cat -A "$T/diff"
-expect_in "$T/diff" '- x\n-rwsr-xr-x   1     0     0          5 2024-01-01 00:00:00 usr/bin/su'
+expect_in "$T/diff" '- x\n-rwsr-xr-x   1     0     0          5 2024-01-01 00:00:00 su'
 expect_in "$T/diff" '- \033[31mred'
 expect_in "$T/diff" 'usr/bin/link: target \033]0;pwned\007 -> new\ttarget'
 ! grep -q $'\e' "$T/diff" || fail "ESC reached the terminal"

@@ -10,6 +10,7 @@ debian_fixture
 
 data="$INITPACK_SOURCE_DIR/data"
 mkdir -p "$T/boot" "$T/conf" "$T/bin"
+printf "# empty: the defaults\n" >"$T/conf/initpack.conf"
 # The shim runs `initpack build --kernel-version V --format cpio -o OUT`; the
 # test's initpack takes that kernel from the archive instead of
 # /lib/modules (so drops --kernel-version) and its conf from $T.
@@ -50,7 +51,7 @@ expect_in "$T/err" "initrd.img-$V is left as it was"
 # (--kernel-package writes vmlinuz beside the initrd.)
 left=$(ls -A "$T/boot" | grep -vx vmlinuz || true)
 [ "$left" = "initrd.img-$V" ] || fail "left behind: $left"
-rm "$T/conf/initpack.conf"
+printf "# empty: the defaults\n" >"$T/conf/initpack.conf"
 
 # Usage errors.
 expect_fail update-initramfs -c -b "$T/boot"

@@ -13,7 +13,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   size_t n = size - 1;
   for (bool single : {true, false}) {
     initpack::CpioParser parser(
-        single, true, [](initpack::CpioMember &, std::string *) { return true; },
+        single, true,
+        [](initpack::CpioMember &, std::string *) { return true; },
         [](std::string *) { return true; });
     std::string err;
     size_t off = 0;

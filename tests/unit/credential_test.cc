@@ -172,6 +172,8 @@ TEST(Credential, Times) {
   EXPECT_FALSE(parse_credential_time("2023-11-14 25:00:00", &t, &err));
   EXPECT_EQ(err, "'2023-11-14 25:00:00' is not a valid date and time");
   EXPECT_FALSE(parse_credential_time("@99999999999999999", &t, &err));
+  // 20 digits beyond 2^64: found by the fuzzer (an uncaught exception).
+  EXPECT_FALSE(parse_credential_time("@20402020220002402020", &t, &err));
 }
 
 } // namespace

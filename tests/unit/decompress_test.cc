@@ -28,4 +28,18 @@ TEST(Decompress, Lz4WithoutItsMagicIsRefused) {
       << err;
 }
 
+// A .lzma header asking for a 4 GiB dictionary made liblzma allocate it
+// (the fuzzer's out-of-memory): the decoder's memory is capped.
+TEST(Decompress, LzmaHugeDictionaryIsRefused) {
+  const unsigned char in[] = {0x5d, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                              0xff, 0x00, 0x32, 0x19, 0x58, 0x49, 0xee,
+                              0x8d, 0xe9, 0x4f, 0x7e, 0x21, 0xb6, 0x20,
+                              0xb7, 0xff, 0xff, 0xba, 0x34, 0x00, 0x00};
+  std::string err;
+  EXPECT_FALSE(decode(
+      StreamFormat::Lzma,
+      std::string_view(reinterpret_cast<const char *>(in), sizeof in), &err));
+  EXPECT_EQ(err, "needs more than 256 MiB to decode");
+}
+
 } // namespace

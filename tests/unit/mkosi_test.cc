@@ -131,8 +131,7 @@ TEST_F(MkosiConfig, IncludeCycleAndMissingPath) {
 
 TEST_F(MkosiConfig, SystemMkosiInitrdDirectories) {
   std::string sys = root + "/etc/mkosi-initrd";
-  write("etc/mkosi-initrd/mkosi.conf.d/lvm.conf",
-        "[Content]\nPackages=lvm2\n");
+  write("etc/mkosi-initrd/mkosi.conf.d/lvm.conf", "[Content]\nPackages=lvm2\n");
   cli.system_config_dirs = Strings{sys, usr, etc};
   Config c = load_ok();
   EXPECT_EQ(c.packages, Strings{"lvm2"});
