@@ -13,6 +13,10 @@ source "$TESTS_LIB/boot.sh"
 source "$TESTS_LIB/deb.sh"
 source "$TESTS_LIB/realsys.sh"
 need qemu-system-x86_64 mkfs.ext4
+# Not yet in CI: building the .deb is a second full compile with Debian's
+# flags (about 9 min on 2 cores), and the whole flow has not run green yet.
+[ -n "${INITPACK_TEST_DEB:-}" ] ||
+  skip "set INITPACK_TEST_DEB=1 to build the .deb and adopt it in a real system"
 
 build_deb
 echo "package: $DEB (built in ${DEB_BUILD_SECONDS}s; 0 = cached)"
