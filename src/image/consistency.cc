@@ -290,6 +290,22 @@ void Checker::scan_unit(const std::string &path, const Inode &ino) {
     add(path, 0, "unit", path, "", err);
     return;
   }
+  // Programs the unit tests for itself (ConditionPathExists=PROG,
+  // ConditionFileIsExecutable=PROG): when they are absent the unit is
+  // skipped, not failed — e.g. a program a system extension adds at boot.
+  std::vector<std::string> guarded;
+  for (std::string_view line : split_lines(text)) {
+    line = trim(line);
+    for (std::string_view key :
+         {"ConditionPathExists=", "ConditionFileIsExecutable="})
+      if (line.starts_with(key)) {
+        std::string_view v = trim(line.substr(key.size()));
+        if (!v.empty() && v[0] == '|')
+          v.remove_prefix(1);
+        if (!v.empty() && v[0] == '/')
+          guarded.emplace_back(v);
+      }
+  }
   int n = 0;
   for (std::string_view line : split_lines(text)) {
     ++n;
@@ -321,7 +337,9 @@ void Checker::scan_unit(const std::string &path, const Inode &ino) {
                 {"usr/local/sbin", "usr/local/bin", "usr/sbin", "usr/bin"});
     // "-": systemd goes on when the program fails or is absent
     // (emergency.service's "-/bin/plymouth --wait quit"): listed, no error.
-    if (ignore_failure && report_.refs.back().resolved.empty())
+    bool is_guarded =
+        std::find(guarded.begin(), guarded.end(), prog) != guarded.end();
+    if ((ignore_failure || is_guarded) && report_.refs.back().resolved.empty())
       report_.refs.back().problem.clear();
   }
 }

@@ -139,6 +139,22 @@ TEST(Consistency, UnitExecProgramsAndEnabledLinks) {
                    "ExecReload= nothere: not in the image"}));
 }
 
+// A unit that tests for its own program (ConditionPathExists=) is skipped
+// when the program is absent, e.g. one a system extension adds at boot.
+TEST(Consistency, UnitGuardedByItsProgramsPath) {
+  Tree t = base_tree();
+  t.add_file("usr/lib/systemd/system/s.service",
+             Content::from_bytes("[Unit]\n"
+                                 "ConditionPathExists=/usr/bin/from-sysext\n"
+                                 "[Service]\n"
+                                 "ExecStart=/usr/bin/from-sysext\n"
+                                 "ExecStartPost=/usr/bin/unguarded\n"),
+             0644, "pkg");
+  EXPECT_EQ(problems(t),
+            (Lines{"/usr/lib/systemd/system/s.service:5 (pkg): "
+                   "ExecStartPost= /usr/bin/unguarded: not in the image"}));
+}
+
 TEST(Consistency, UdevRulePrograms) {
   Tree t = base_tree();
   t.add_file("usr/lib/udev/hwclock-set", Content::from_bytes("x"), 0755);
