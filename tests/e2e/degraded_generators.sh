@@ -17,24 +17,21 @@ gen() {
     "$OUT" >"$T/gen.out" 2>"$T/err"
 }
 
-# has_line FILE LINE: LINE is a whole line of FILE.
-has_line() { grep -qxF -- "$2" "$1" || { cat "$1" >&2; fail "no line '$2' in $1"; }; }
-
 for fs in lvm btrfs; do
   timer=initpack-$fs-degraded@.timer
   gen $fs "root=/dev/x rw"
-  has_line "$OUT/$timer" "OnActiveSec=30"
-  has_line "$OUT/$timer" "DefaultDependencies=no"
+  expect_line "$OUT/$timer" "OnActiveSec=30"
+  expect_line "$OUT/$timer" "DefaultDependencies=no"
   [ ! -s "$T/err" ] || fail "$fs: a warning for no setting: $(<"$T/err")"
   gen $fs "quiet rd.$fs.degraded-timeout=7 rw"
-  has_line "$OUT/$timer" "OnActiveSec=7"
+  expect_line "$OUT/$timer" "OnActiveSec=7"
   # Each profile reads its own setting only.
   other=lvm && [ $fs = lvm ] && other=btrfs
   gen $fs "rd.$other.degraded-timeout=7"
-  has_line "$OUT/$timer" "OnActiveSec=30"
+  expect_line "$OUT/$timer" "OnActiveSec=30"
   gen $fs "rd.$fs.degraded-timeout=0"
   [ -z "$(ls -A "$OUT")" ] || fail "$fs: rd.$fs.degraded-timeout=0 still wrote $(ls "$OUT")"
   gen $fs "rd.$fs.degraded-timeout=5s"
-  has_line "$OUT/$timer" "OnActiveSec=30"
+  expect_line "$OUT/$timer" "OnActiveSec=30"
   expect_in "$T/err" "rd.$fs.degraded-timeout=5s: expected a number of seconds; using 30"
 done

@@ -26,7 +26,7 @@ nothing_written() { [ -z "$(ls -A "$OUT")" ] || fail "wrote $(ls "$OUT") for a r
 # NFS: dracut's root=nfs:, root=nfs4: and the kernel's /dev/nfs + nfsroot=.
 gen nfs initpack-nfs-generator "root=nfs:10.0.2.2:/srv/root:vers=3,port=2049 rw"
 expect_in "$OUT/sysroot.mount" "What=10.0.2.2:/srv/root"
-expect_in "$OUT/sysroot.mount" "Type=nfs"$'\n'
+expect_line "$OUT/sysroot.mount" "Type=nfs"
 expect_in "$OUT/sysroot.mount" "Options=rw,vers=3,port=2049,nolock,addr=10.0.2.2"
 expect_in "$OUT/sysroot.mount" "After=network-online.target"
 gen nfs initpack-nfs-generator "root=nfs4:10.0.2.2:/root rootflags=noatime"

@@ -29,11 +29,20 @@ expect_fail() {
   if "$@" >"$T/out" 2>"$T/err"; then fail "expected failure: $*"; fi
   return 0
 }
+# grep -F takes each line of a multi-line TEXT as a pattern of its own, an
+# empty one matching anything: such an assertion could never fail.
+_one_line() { [[ $1 != *$'\n'* ]] || fail "expect_in/expect_not_in take one line; use expect_line"; }
+# expect_line FILE LINE: LINE is a whole line of FILE.
+expect_line() {
+  grep -qxF -- "$2" "$1" || { echo "--- $1:" >&2; cat "$1" >&2; fail "no line '$2' in $1"; }
+}
 # expect_in FILE TEXT: TEXT (fixed string) occurs in FILE.
 expect_in() {
+  _one_line "$2"
   grep -qF -- "$2" "$1" || { echo "--- $1:" >&2; cat "$1" >&2; fail "'$2' not in $1"; }
 }
 expect_not_in() {
+  _one_line "$2"
   if grep -qF -- "$2" "$1"; then echo "--- $1:" >&2; cat "$1" >&2; fail "'$2' unexpectedly in $1"; fi
 }
 
