@@ -19,8 +19,11 @@ build=("$INITPACK" build --cache-dir "$INITPACK_TEST_CACHE"
 printf 'partial' > "$T/dest/.initrd.img.Kil1ed"
 mkdir -p "$T/tmp/initpack-modules.tmp-Kil1ed/lib/modules"
 printf 'live' > "$T/dest/.initrd.img.L1ve00"
-flock "$T/dest/.initrd.img.L1ve00" sleep 600 & live=$!
-on_exit "kill $live"
+# The sleep itself holds the lock (no flock(1) parent whose child would
+# outlive a kill and keep ctest waiting for its output for 600 s).
+(exec 9<>"$T/dest/.initrd.img.L1ve00" && flock 9 && exec sleep 600) & live=$!
+stop_live() { kill "$live" 2>/dev/null; }
+on_exit stop_live
 
 RANDOM=1600 # fixed seed: the same kill points every run
 killed=0 left=0
