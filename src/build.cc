@@ -101,9 +101,9 @@ static void print_result(Context &ctx, double seconds) {
   std::cerr << fmt::format(
       "{}: {:.1f} MB ({}), {} packages, {} paths, {} modules for {}, "
       "{:.1f} s\n",
-      ctx.config.output, size / 1e6, ctx.config.compression,
-      ctx.packages.size(), ctx.tree.size(), ctx.modules.size(),
-      ctx.kernel.version, seconds);
+      ctx.config.output, size / 1e6,
+      compression_name(ctx.config.encoding.compression), ctx.packages.size(),
+      ctx.tree.size(), ctx.modules.size(), ctx.kernel.version, seconds);
 }
 
 // An extension image (Format=sysext/confext): the packages' and the extra

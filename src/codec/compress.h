@@ -7,21 +7,14 @@
 // output depends on the job/block size only, and lz4 blocks are independent.
 #pragma once
 
+#include "config/encoding.h"
+
 #include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
 
 namespace initpack {
-
-enum class Compression { None, Zstd, Xz, Gzip, Lz4 };
-
-// "zstd", "xz", "gzip" (or "gz"), "lz4", "none".
-bool parse_compression(std::string_view name, Compression *out);
-std::string_view compression_name(Compression c);
-// The level used when the configuration says -1, and the valid range.
-int default_compression_level(Compression c);
-bool compression_level_range(Compression c, int *min, int *max);
 
 // A byte sink. write() may be called any number of times, then finish()
 // once: it flushes and ends the stream (a compressor finishes its frame and

@@ -4,6 +4,8 @@
 // type, default, help); nothing else should invent settings.
 #pragma once
 
+#include "config/encoding.h"
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -70,9 +72,12 @@ struct Config {
   std::string kernel_package; // e.g. linux-image-amd64
 
   // [Output]
-  std::string format = "cpio";      // cpio | erofs | uki | sysext | confext
-  std::string compression = "zstd"; // zstd | xz | gzip | lz4 | none
-  int compression_level = -1;       // -1: the compressor's default
+  Format format = Format::Cpio;
+  std::optional<Compression> compression; // unset: the format's default
+  int compression_level = -1;             // -1: the compressor's default
+  // Decided from the three above by load_config (config/encoding.h); what
+  // the writers use.
+  Encoding encoding;
   std::string output = "initrd.img";
   bool microcode = false;
   // Format=uki
@@ -113,10 +118,5 @@ struct Config {
   // assignment since its last reset.
   std::map<std::string, std::vector<std::string>> origins;
 };
-
-// Format=sysext and confext: extension images (output/extension.h).
-inline bool is_extension_format(std::string_view format) {
-  return format == "sysext" || format == "confext";
-}
 
 } // namespace initpack

@@ -583,8 +583,7 @@ private:
     add_profile_trees(c);
     if (!c.source_date_epoch)
       source_date_epoch_from_environment(c);
-    if (auto it = where.find("CompressLevel"); it != where.end())
-      check_compression_level(c, it->second);
+    resolve_output_encoding(c, where);
   }
 
   // Profile trees go first, so ExtraTrees= from files and the command line
@@ -614,22 +613,17 @@ private:
       c.origins["SourceDateEpoch"] = {"environment ($SOURCE_DATE_EPOCH)"};
   }
 
-  // The table allows -1..22 (zstd's range); the other compressors allow
-  // less.
-  void check_compression_level(const Config &c, const std::string &where) {
-    struct Range {
-      const char *name;
-      int min, max;
-    };
-    static const Range ranges[] = {
-        {"zstd", 1, 22}, {"xz", 0, 9}, {"gzip", 1, 9}, {"lz4", 1, 12}};
-    int level = c.compression_level;
-    for (const Range &r : ranges)
-      if (level != -1 && c.compression == r.name &&
-          (level < r.min || level > r.max))
-        error(where + ": level " + std::to_string(level) +
-              " is out of range for " + r.name + " (" + std::to_string(r.min) +
-              "-" + std::to_string(r.max) + ")");
+  // Format=, CompressOutput= and CompressLevel= become c.encoding; an
+  // error names where the setting at fault was written.
+  void
+  resolve_output_encoding(Config &c,
+                          const std::map<std::string, std::string> &where) {
+    std::string key, err;
+    if (resolve_encoding(c.format, c.compression, c.compression_level,
+                         &c.encoding, &key, &err))
+      return;
+    auto it = where.find(key);
+    error((it != where.end() ? it->second : key + "=") + ": " + err);
   }
 
   const CliConfig &cli_;

@@ -51,8 +51,10 @@ static const std::vector<std::pair<std::string, Condition>> &conditions() {
        [](const std::string &v, const MatchContext &mc) {
          return v == mc.config.distribution;
        }},
-      {"Format", [](const std::string &v,
-                    const MatchContext &mc) { return v == mc.config.format; }},
+      {"Format",
+       [](const std::string &v, const MatchContext &mc) {
+         return v == format_name(mc.config.format);
+       }},
       // No kernel version configured yet: nothing to compare, no match.
       {"KernelVersion",
        [](const std::string &v, const MatchContext &mc) {

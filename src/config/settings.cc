@@ -387,7 +387,8 @@ const std::vector<Setting> &settings() {
        .member = &Config::compression,
        .metavar = "ALGORITHM",
        .help = "How to compress the image; yes means zstd, no means none "
-               "(as in mkosi).",
+               "(as in mkosi). An EROFS image (erofs, sysext, confext) takes "
+               "lz4 or none only: Linux 6.1 reads LZ4 clusters alone.",
        .choices = {"zstd", "xz", "gzip", "lz4", "none"},
        .aliases = {{"yes", "zstd"},
                    {"true", "zstd"},
@@ -396,15 +397,18 @@ const std::vector<Setting> &settings() {
                    {"no", "none"},
                    {"false", "none"},
                    {"off", "none"},
-                   {"0", "none"}}},
+                   {"0", "none"}},
+       .default_doc = "zstd for cpio and uki, none for erofs, sysext and "
+                      "confext"},
       {.section = "Output",
        .key = "CompressLevel",
        .flags = "--compression-level,--compress-level",
        .type = Int,
        .member = &Config::compression_level,
        .metavar = "LEVEL",
-       .help = "Compression level: zstd 1-22, xz 0-9, gzip 1-9, lz4 1-12; "
-               "-1 is the compressor's default.",
+       .help = "Compression level: zstd 1-22, xz 0-9, gzip 1-9, lz4 1-12 "
+               "(3 and up is LZ4HC, in cpio and EROFS alike); -1 is the "
+               "compressor's default: zstd 3, xz 6, gzip 6, lz4 9.",
        .min = -1,
        .max = 22},
       {.section = "Output",
@@ -776,6 +780,17 @@ void apply_setting(Config &c, const Setting &s, const SettingValue &v) {
           [&](std::optional<int64_t> Config::*m) {
             c.*m = v.reset ? defaults.*m : std::optional(v.number);
           },
+          // Enum texts are the table's choices, which parse.
+          [&](Format Config::*m) {
+            if (v.reset || !parse_format(v.text, &(c.*m)))
+              c.*m = defaults.*m;
+          },
+          [&](std::optional<Compression> Config::*m) {
+            Compression parsed;
+            c.*m = !v.reset && parse_compression(v.text, &parsed)
+                       ? std::optional(parsed)
+                       : defaults.*m;
+          },
       },
       s.member);
 }
@@ -796,6 +811,12 @@ std::string format_setting(const Config &c, const Setting &s) {
           [&](std::optional<int64_t> Config::*m) {
             return c.*m ? std::to_string(*(c.*m)) : std::string();
           },
+          [&](Format Config::*m) { return std::string(format_name(c.*m)); },
+          // Unset shows the format's default, which is what is used.
+          [&](std::optional<Compression> Config::*m) {
+            return std::string(compression_name(
+                (c.*m).value_or(default_compression(c.format))));
+          },
       },
       s.member);
 }
@@ -811,6 +832,11 @@ nlohmann::json setting_json(const Config &c, const Setting &s) {
           [&](int Config::*m) { return nlohmann::json(c.*m); },
           [&](std::optional<int64_t> Config::*m) {
             return c.*m ? nlohmann::json(*(c.*m)) : nlohmann::json();
+          },
+          [&](Format Config::*m) { return nlohmann::json(format_name(c.*m)); },
+          [&](std::optional<Compression> Config::*m) {
+            return nlohmann::json(compression_name(
+                (c.*m).value_or(default_compression(c.format))));
           },
       },
       s.member);

@@ -41,7 +41,8 @@ enum class ListSplit {
 using ConfigMember =
     std::variant<std::string Config::*, std::vector<std::string> Config::*,
                  bool Config::*, int Config::*,
-                 std::optional<int64_t> Config::*>;
+                 std::optional<int64_t> Config::*, Format Config::*,
+                 std::optional<Compression> Config::*>;
 
 struct Setting {
   const char *section;

@@ -11,7 +11,7 @@
 #include "output/extension.h"
 
 #include "context.h"
-#include "output/erofs/erofs.h"
+#include "output/erofs/image.h"
 #include "output/initrd.h"
 #include "output/roothash_sig.h"
 #include "output/verity.h"
@@ -85,18 +85,8 @@ std::map<std::string, std::string> default_fields(Context &ctx) {
 }
 
 ErofsOptions extension_erofs_options(Context &ctx, const std::string &name) {
-  ErofsOptions o;
-  std::string err;
-  if (!source_date_epoch(ctx, &o.mtime, &err))
-    Fatal(ctx) << err;
-  if (ctx.config.compression == "lz4") {
-    int level = ctx.config.compression_level;
-    o.compression =
-        level >= 3 ? ErofsCompression::Lz4hc : ErofsCompression::Lz4;
-    o.lz4hc_level = level >= 3 && level <= 12 ? level : 9;
-  }
+  ErofsOptions o = erofs_encoding_options(ctx);
   o.volume_name = name.substr(0, 16);
-  o.threads = int(default_threads());
   return o;
 }
 
@@ -231,28 +221,20 @@ void check_extension_output(Context &ctx) {
     Fatal(ctx) << err;
   const Config &c = ctx.config;
   if (c.microcode)
-    Fatal(ctx) << "Microcode= has no place in Format=" << c.format;
+    Fatal(ctx) << "Microcode= has no place in Format=" << format_name(c.format);
   // The signed root hash (NAME.roothash.p7s) is made with a PEM key here.
   if (!c.secure_boot_key.empty() &&
       (!c.verity || c.secure_boot_certificate.empty() ||
        c.secure_boot_key.starts_with("pkcs11:")))
     Fatal(ctx) << "SecureBootKey=" << c.secure_boot_key
-               << ": Format=" << c.format
+               << ": Format=" << format_name(c.format)
                << " signs the root hash with a PEM key file, and needs "
                   "Verity= and SecureBootCertificate=";
-  // The default zstd means plain blocks here, as for Format=erofs.
-  auto origin = c.origins.find("CompressOutput");
-  bool chosen = origin != c.origins.end() && !origin->second.empty() &&
-                origin->second.back() != "default";
-  if (chosen && c.compression != "lz4" && c.compression != "none")
-    Fatal(ctx) << "CompressOutput=" << c.compression
-               << " cannot compress an EROFS image (Linux 6.1 reads LZ4 "
-                  "only); use lz4 or none";
 }
 
 void write_extension(Context &ctx) {
   const Config &c = ctx.config;
-  bool confext = c.format == "confext";
+  bool confext = c.format == Format::Confext;
   std::string name, err;
   if (!extension_name(c.output, &name, &err))
     Fatal(ctx) << err;
@@ -261,8 +243,8 @@ void write_extension(Context &ctx) {
   std::vector<std::string> outside;
   prune_extension_tree(ctx.tree, confext, &outside);
   for (size_t i = 0; i < outside.size() && i < 20; i++)
-    Error(ctx) << "Format=" << c.format << ": " << outside[i] << " is outside "
-               << (confext ? "/etc" : "/usr and /opt")
+    Error(ctx) << "Format=" << format_name(c.format) << ": " << outside[i]
+               << " is outside " << (confext ? "/etc" : "/usr and /opt")
                << ", which is all systemd merges; drop it with RemoveFiles=";
   if (outside.size() > 20)
     Error(ctx) << "… and " << outside.size() - 20 << " more";
@@ -313,8 +295,8 @@ void write_extension(Context &ctx) {
   if (!sig.empty())
     write_text_file(ctx, sidecar(c.output, ".roothash.p7s"), sig);
   if (!ctx.diag.quiet)
-    fmt::print(stderr, "{}: {} {}, {} bytes, {} inodes{}\n", c.output, c.format,
-               name, result.size, result.inodes,
+    fmt::print(stderr, "{}: {} {}, {} bytes, {} inodes{}\n", c.output,
+               format_name(c.format), name, result.size, result.inodes,
                c.verity ? ", root hash " + verity.root_hash : "");
 }
 

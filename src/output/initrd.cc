@@ -50,10 +50,7 @@ template <class SinkT>
 static void write_initrd_stream(Context &ctx, const Tree &tree,
                                 const EarlyCpio *early, SinkT &sink,
                                 const std::string &path) {
-  Compression compression;
-  if (!parse_compression(ctx.config.compression, &compression))
-    Fatal(ctx) << "CompressOutput=" << ctx.config.compression
-               << " is not one of zstd, xz, gzip, lz4, none";
+  const Encoding &encoding = ctx.config.encoding;
   std::string err;
   CpioOptions opts = cpio_options(ctx);
   int threads = int(default_threads());
@@ -61,18 +58,18 @@ static void write_initrd_stream(Context &ctx, const Tree &tree,
       !write_cpio_files(early->files, sink, opts, &err))
     Fatal(ctx) << path << ": early cpio: " << err;
   uint64_t early_bytes = bytes_written(sink);
-  auto compressor = make_compressor(compression, ctx.config.compression_level,
+  auto compressor = make_compressor(encoding.compression, encoding.level,
                                     threads, &sink, &err);
   if (!compressor)
-    Fatal(ctx) << "CompressLevel=" << ctx.config.compression_level << ": "
-               << err;
+    Fatal(ctx) << "cannot write " << path << ": " << err;
   if (!write_cpio(tree, *compressor, opts, &err) || !compressor->finish(&err))
     Fatal(ctx) << "cannot write " << path << ": " << err;
   Log(ctx) << "wrote " << path << ": " << bytes_written(sink) << " bytes ("
            << (early_bytes ? std::to_string(early_bytes) + " early cpio + "
                            : "")
            << tree.size() << " paths, " << tree.content_bytes()
-           << " bytes of file data, " << compression_name(compression) << ")";
+           << " bytes of file data, " << compression_name(encoding.compression)
+           << ")";
 }
 
 void write_initrd(Context &ctx, const Tree &tree, const std::string &path,

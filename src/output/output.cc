@@ -12,13 +12,8 @@
 namespace initpack {
 
 void check_image_format(Context &ctx) {
-  const std::string &format = ctx.config.format;
-  if (format != "cpio" && format != "uki" && format != "erofs" &&
-      !is_extension_format(format))
-    Fatal(ctx) << "Format=" << format
-               << " is not supported; use Format=cpio, uki, erofs, sysext "
-                  "or confext";
-  if (format == "erofs")
+  Format format = ctx.config.format;
+  if (format == Format::Erofs)
     check_erofs_output(ctx);
   if (is_extension_format(format))
     check_extension_output(ctx);
@@ -34,14 +29,17 @@ void check_image_format(Context &ctx) {
 
 void write_image(Context &ctx, const EarlyCpio *early) {
   check_image_format(ctx);
-  if (ctx.config.format == "uki")
-    write_uki(ctx, early);
-  else if (ctx.config.format == "erofs")
-    write_erofs_output(ctx, early);
-  else if (is_extension_format(ctx.config.format))
-    write_extension(ctx);
-  else
-    write_initrd(ctx, ctx.tree, ctx.config.output, early);
+  switch (ctx.config.format) {
+  case Format::Uki:
+    return write_uki(ctx, early);
+  case Format::Erofs:
+    return write_erofs_output(ctx, early);
+  case Format::Sysext:
+  case Format::Confext:
+    return write_extension(ctx);
+  case Format::Cpio:
+    return write_initrd(ctx, ctx.tree, ctx.config.output, early);
+  }
 }
 
 } // namespace initpack

@@ -37,7 +37,7 @@ KernelModulesInclude=
 WithRecommends=no
 EOF
 # Masked by the -C directory's drop-in of the same name.
-printf '[Output]\nFormat=erofs\n' >"$sys/etc/initpack.conf.d/60-fmt.conf"
+printf '[Output]\nFormat=erofs\nCompressOutput=lz4\n' >"$sys/etc/initpack.conf.d/60-fmt.conf"
 printf '[Output]\nFormat=uki\n[Config]\nProfiles=lvm\n' >"$T/cdir/initpack.conf"
 mkdir -p "$T/cdir/initpack.conf.d"
 printf '# masks /etc/…/60-fmt.conf\n' >"$T/cdir/initpack.conf.d/60-fmt.conf"

@@ -9,8 +9,9 @@ using namespace initpack;
 
 TEST_F(ConfigWorld, NoFilesGivesTheDefaults) {
   Config c = load_ok();
-  EXPECT_EQ(c.format, "cpio");
-  EXPECT_EQ(c.compression, "zstd");
+  EXPECT_EQ(format_name(c.format), "cpio");
+  EXPECT_EQ(c.compression, std::nullopt); // the format's default:
+  EXPECT_EQ(compression_name(c.encoding.compression), "zstd");
   EXPECT_FALSE(c.hwdb); // dracut-like default
   EXPECT_EQ(c.origins["Format"], Strings{"default"});
   EXPECT_EQ(c.config_files.size(), 1u); // the default profile only
@@ -69,7 +70,8 @@ TEST_F(ConfigWorld, ListsAppendEmptyResetsScalarsLastWins) {
                                                 "Output=/tmp/second.img\n");
   Config c = load_ok();
   EXPECT_EQ(c.packages, (Strings{"c", "d"}));
-  EXPECT_EQ(c.format, "cpio"); // the empty assignment restored the default
+  EXPECT_EQ(format_name(c.format),
+            "cpio"); // the empty assignment restored the default
   EXPECT_EQ(c.output, "/tmp/second.img");
   // the reset shows, so a user can see where a list was emptied
   EXPECT_EQ(c.origins["Packages"],
@@ -86,7 +88,7 @@ TEST_F(ConfigWorld, CommandLineWinsAndAppendsAfterFiles) {
   cli.values["Hwdb"] = {"true"};
   Config c = load_ok();
   EXPECT_EQ(c.packages, (Strings{"a", "b", "c"}));
-  EXPECT_EQ(c.format, "erofs");
+  EXPECT_EQ(format_name(c.format), "erofs");
   EXPECT_TRUE(c.hwdb);
   EXPECT_EQ(c.origins["Format"], Strings{"command line (--format)"});
   EXPECT_EQ(c.origins["Packages"],
@@ -219,8 +221,8 @@ TEST_F(ConfigWorld, CommandLineOptionsFromTheTable) {
   EXPECT_TRUE(c.hostonly);
   EXPECT_TRUE(c.hwdb);
   EXPECT_FALSE(c.offline); // --online came last
-  EXPECT_EQ(c.format, "uki");
-  EXPECT_EQ(c.compression, "none");
+  EXPECT_EQ(format_name(c.format), "uki");
+  EXPECT_EQ(compression_name(c.encoding.compression), "none");
   EXPECT_EQ(c.kernel_command_line, (Strings{"console=ttyS0", "quiet"}));
   EXPECT_EQ(c.kernel_version, "6.1.0-26-amd64");
 }

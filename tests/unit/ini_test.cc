@@ -177,9 +177,9 @@ TEST(ConfigValues, ApplyAppendsListsAndResetsToDefaults) {
   EXPECT_EQ(c.packages, Strings{});
   const Setting &fmt = *find_setting("Format");
   apply_setting(c, fmt, parse_ok("Format", "uki"));
-  EXPECT_EQ(c.format, "uki");
+  EXPECT_EQ(format_name(c.format), "uki");
   apply_setting(c, fmt, parse_ok("Format", ""));
-  EXPECT_EQ(c.format, "cpio");
+  EXPECT_EQ(format_name(c.format), "cpio");
 }
 
 TEST(ConfigSuggest, NearMissesOnly) {

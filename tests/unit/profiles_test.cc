@@ -34,11 +34,11 @@ TEST_F(ConfigWorld, DefaultProfileFirstNestedProfilesBeforeTheirUser) {
 TEST_F(ConfigWorld, FilesOverrideProfileScalarsAndResetTheirLists) {
   write("profiles/default/profile.conf",
         "[Output]\nFormat=erofs\n[Content]\nPackages=systemd\n");
-  EXPECT_EQ(load_ok().format, "erofs");
+  EXPECT_EQ(format_name(load_ok().format), "erofs");
   write("etc/initpack/initpack.conf",
         "[Output]\nFormat=uki\n[Content]\nPackages=\nPackages=busybox\n");
   Config c = load_ok();
-  EXPECT_EQ(c.format, "uki");
+  EXPECT_EQ(format_name(c.format), "uki");
   EXPECT_EQ(c.packages, Strings{"busybox"});
 }
 

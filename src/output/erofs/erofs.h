@@ -20,9 +20,6 @@ namespace initpack {
 
 enum class ErofsCompression { None, Lz4, Lz4hc };
 
-// "none", "lz4" (fast) or "lz4hc" (smaller, same decoding speed).
-bool parse_erofs_compression(std::string_view name, ErofsCompression *out);
-
 struct ErofsOptions {
   ErofsCompression compression = ErofsCompression::None;
   int lz4hc_level = 9;     // 1-12, for Lz4hc

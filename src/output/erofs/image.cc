@@ -14,43 +14,31 @@
 
 namespace initpack {
 
-namespace {
-
-bool compression_is_default(const Context &ctx) {
-  auto it = ctx.config.origins.find("CompressOutput");
-  return it == ctx.config.origins.end() || it->second.empty() ||
-         it->second.back() == "default";
-}
-
-// CompressOutput=lz4 selects LZ4 clusters, at CompressLevel= 3-12 LZ4HC
-// (the lz4 tool's convention); none stores plain blocks. The default zstd
-// means none here: Linux 6.1's EROFS reads LZ4 only.
-ErofsOptions erofs_options(Context &ctx) {
+ErofsOptions erofs_encoding_options(Context &ctx) {
   ErofsOptions o;
-  const std::string &c = ctx.config.compression;
-  int level = ctx.config.compression_level;
-  if (c == "lz4") {
-    if (level > 12)
-      Fatal(ctx) << "CompressLevel=" << level
-                 << ": LZ4 levels go from 1 to 12 (3 and up is LZ4HC)";
+  const Encoding &e = ctx.config.encoding;
+  if (e.compression == Compression::Lz4) {
     o.compression =
-        level >= 3 ? ErofsCompression::Lz4hc : ErofsCompression::Lz4;
-    o.lz4hc_level = level;
-  } else if (c != "none" && !compression_is_default(ctx)) {
-    Fatal(ctx) << "CompressOutput=" << c
-               << " cannot compress an EROFS image (Linux 6.1 reads LZ4 "
-                  "only); use lz4 or none";
+        e.level >= 3 ? ErofsCompression::Lz4hc : ErofsCompression::Lz4;
+    o.lz4hc_level = e.level;
   }
   std::string err;
   if (!source_date_epoch(ctx, &o.mtime, &err))
     Fatal(ctx) << err;
+  o.threads = int(default_threads());
+  return o;
+}
+
+namespace {
+
+ErofsOptions erofs_options(Context &ctx) {
+  ErofsOptions o = erofs_encoding_options(ctx);
   const std::string &loc = ctx.config.stage2_location;
   if (ctx.config.stage1 && loc.starts_with("LABEL=") &&
       loc.find(":/") == std::string::npos)
     o.volume_name = loc.substr(6); // how stage 1 finds the device
   else
     o.volume_name = "initpack";
-  o.threads = int(default_threads());
   return o;
 }
 

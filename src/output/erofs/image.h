@@ -19,6 +19,12 @@ struct EarlyCpio;
 // label too long for the superblock, …).
 void check_erofs_output(Context &ctx);
 
+// What every EROFS image (erofs, sysext, confext) takes from the
+// configuration: the resolved compression (LZ4 clusters, LZ4HC from level
+// 3 up; none stores plain blocks), SOURCE_DATE_EPOCH as every mtime, and
+// the threads.
+ErofsOptions erofs_encoding_options(Context &ctx);
+
 // Writes ctx.tree: Output= is the EROFS image (+ Output.roothash), or with
 // Stage1= the first-stage initrd, with the image at Stage2Output= (or
 // inside the initrd for Stage2Location=initrd).

@@ -14,18 +14,6 @@ namespace initpack {
 
 using namespace erofs;
 
-bool parse_erofs_compression(std::string_view name, ErofsCompression *out) {
-  if (name == "none")
-    *out = ErofsCompression::None;
-  else if (name == "lz4")
-    *out = ErofsCompression::Lz4;
-  else if (name == "lz4hc")
-    *out = ErofsCompression::Lz4hc;
-  else
-    return false;
-  return true;
-}
-
 namespace {
 
 class ImageWriter {
