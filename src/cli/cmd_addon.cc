@@ -4,6 +4,7 @@
 // /loader/addons/ on the ESP for every UKI; signed like the UKI where
 // SecureBoot is on, since the stub loads it through the firmware.
 #include "cli/commands.h"
+#include "config/load.h"
 #include "context.h"
 #include "output/sign.h"
 #include "output/uki.h"
@@ -60,12 +61,15 @@ void register_addon_command(CLI::App &app, Context &ctx, int *exit_code) {
   cmd->add_option("--stub", a->stub,
                   "systemd's addon stub (package systemd-boot-efi >= 254)")
       ->capture_default_str();
-  cmd->add_option("--secure-boot-key", ctx.config.secure_boot_key,
-                  "Sign with this key (PEM file or pkcs11: URI)");
-  cmd->add_option("--secure-boot-certificate",
-                  ctx.config.secure_boot_certificate,
-                  "The signing key's certificate (PEM)");
-  cmd->callback([&ctx, a] { run_addon(ctx, *a); });
+  // Signed as the UKI is: the same settings, from the same files.
+  auto cli = std::make_shared<CliConfig>();
+  add_config_options(
+      *cmd, *cli,
+      {"SecureBootKey", "SecureBootKeySource", "SecureBootCertificate"});
+  cmd->callback([&ctx, a, cli] {
+    load_config(ctx, *cli);
+    run_addon(ctx, *a);
+  });
 }
 
 } // namespace initpack

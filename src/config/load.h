@@ -33,9 +33,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace initpack {
@@ -63,9 +65,11 @@ struct CliConfig {
   std::string os_release;
 };
 
-// Registers -C and the flag of every setting in the table on `cmd`, with
-// help text and the setting's section as the help group.
-void add_config_options(CLI::App &cmd, CliConfig &cli);
+// Registers -C and the flag of every setting in the table on `cmd` (or
+// only of the settings `only` names), with help text and the setting's
+// section as the help group.
+void add_config_options(CLI::App &cmd, CliConfig &cli,
+                        std::initializer_list<std::string_view> only = {});
 
 // Files + profiles + command line -> ctx.config.
 // Every problem is reported with Error(ctx), then the run stops at a

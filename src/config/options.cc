@@ -4,6 +4,8 @@
 #include "config/load.h"
 #include "config/settings.h"
 
+#include <algorithm>
+
 namespace initpack {
 
 namespace {
@@ -59,7 +61,8 @@ public:
 
 } // namespace
 
-void add_config_options(CLI::App &cmd, CliConfig &cli) {
+void add_config_options(CLI::App &cmd, CliConfig &cli,
+                        std::initializer_list<std::string_view> only) {
   auto formatter = std::make_shared<OptionFormatter>();
   formatter->column_width(32);
   cmd.formatter(formatter);
@@ -71,7 +74,8 @@ void add_config_options(CLI::App &cmd, CliConfig &cli) {
       ->allow_extra_args(false)
       ->group("Configuration files");
   for (const Setting &s : settings()) {
-    if (!*s.flags)
+    if (!*s.flags || (only.size() &&
+                      std::find(only.begin(), only.end(), s.key) == only.end()))
       continue;
     std::vector<std::string> &values = cli.values[s.key];
     CLI::Option *o;
