@@ -21,16 +21,16 @@ static std::string why(const std::string &what, const std::string &path) {
   return what + " " + path + ": " + std::strerror(errno);
 }
 
-bool read_file(const std::string &path, std::string *out, std::string *err) {
+bool read_chunks(const std::string &path,
+                 const std::function<void(const char *, size_t, size_t)> &f,
+                 std::string *err) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     *err = why("cannot open", path);
     return false;
   }
-  out->clear();
   struct stat st;
-  if (fstat(fd, &st) == 0 && st.st_size > 0)
-    out->reserve(st.st_size);
+  size_t size_hint = fstat(fd, &st) == 0 && st.st_size > 0 ? st.st_size : 0;
   char buf[65536];
   for (;;) {
     ssize_t n = ::read(fd, buf, sizeof buf);
@@ -43,10 +43,22 @@ bool read_file(const std::string &path, std::string *out, std::string *err) {
     }
     if (n == 0)
       break;
-    out->append(buf, n);
+    f(buf, size_t(n), size_hint);
   }
   ::close(fd);
   return true;
+}
+
+bool read_file(const std::string &path, std::string *out, std::string *err) {
+  out->clear();
+  return read_chunks(
+      path,
+      [out](const char *data, size_t n, size_t size_hint) {
+        if (out->empty())
+          out->reserve(size_hint);
+        out->append(data, n);
+      },
+      err);
 }
 
 bool write_file(const std::string &path, std::string_view data,

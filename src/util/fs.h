@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,11 @@
 namespace initpack {
 
 bool read_file(const std::string &path, std::string *out, std::string *err);
+// Calls f(data, n, size_hint) for each block of the file in order
+// (size_hint: the file's size when known, else 0): the one read loop.
+bool read_chunks(const std::string &path,
+                 const std::function<void(const char *, size_t, size_t)> &f,
+                 std::string *err);
 // Writes all of `data` to `fd`, retrying short writes and EINTR. On false,
 // errno says why.
 bool write_all(int fd, const void *data, size_t size);

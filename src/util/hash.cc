@@ -1,5 +1,6 @@
 #include "util/hash.h"
 #include "util/diag.h"
+#include "util/fs.h"
 
 #include <cerrno>
 #include <cstring>
@@ -51,27 +52,11 @@ std::string sha256_hex(std::string_view data) {
 }
 
 bool sha256_file(const std::string &path, std::string *hex, std::string *err) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    *err = "cannot open " + path + ": " + std::strerror(errno);
-    return false;
-  }
   Sha256 h;
-  char buf[1 << 16];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0) {
-      *err = "cannot read " + path + ": " + std::strerror(errno);
-      ::close(fd);
-      return false;
-    }
-    if (n == 0)
-      break;
-    h.update(buf, n);
-  }
-  ::close(fd);
+  if (!read_chunks(
+          path, [&h](const char *data, size_t n, size_t) { h.update(data, n); },
+          err))
+    return false;
   *hex = h.hex();
   return true;
 }

@@ -7,10 +7,10 @@ src=$(cd "$(dirname "$0")/../../src" && pwd)
 case $name in
 deb822) files="packages/deb822.cc packages/release.cc util/strings.cc" libs="" ;;
 ini) files="config/ini.cc util/strings.cc" libs="" ;;
-cpio) files="inspect/cpio_reader.cc util/hash.cc" libs="-lcrypto" ;;
+cpio) files="inspect/cpio_reader.cc util/hash.cc util/fs.cc util/diag.cc" libs="-lcrypto" ;;
 decompress) files="codec/decompress.cc" libs="-larchive -llz4 -llzma -lz -lzstd" ;;
-pe) files="output/pe.cc util/hash.cc" libs="-lcrypto" ;;
-credential) files="codec/credential.cc util/hash.cc" libs="-lcrypto" ;;
+pe) files="output/pe.cc util/hash.cc util/fs.cc util/diag.cc" libs="-lcrypto" ;;
+credential) files="codec/credential.cc util/hash.cc util/fs.cc util/diag.cc" libs="-lcrypto" ;;
 *) echo "build.sh: unknown harness $name" >&2; exit 2 ;;
 esac
 paths=()
