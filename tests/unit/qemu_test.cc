@@ -1,317 +1,165 @@
-// The serial-console scanner and the qemu command line, without qemu.
+// run_qemu()'s process handling, with a shell script standing in for qemu:
+// the verdict the moment a text appears, the timeout, the process group
+// killed on every path, --send, qemu's own errors, and the log file.
 #include "boot/qemu.h"
-#include "boot/serial_scanner.h"
-#include "boot/uefi.h"
 #include "context.h"
 #include "util/fs.h"
 
-#include <algorithm>
+#include <chrono>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 using namespace initpack;
-using Kind = SerialScanner::Kind;
 
-TEST(SerialScanner, FindsMarkerSplitAcrossReads) {
-  SerialScanner s;
-  s.add(Kind::Expect, "INITPACK-ROOT-REACHED");
-  EXPECT_TRUE(s.feed("boot...\r\nINITPACK-RO").empty());
-  EXPECT_TRUE(s.feed("OT-").empty());
-  auto m = s.feed("REACHED uptime=11.20 3.5\r\n");
-  ASSERT_EQ(m.size(), 1u);
-  EXPECT_EQ(m[0].kind, Kind::Expect);
-  bool complete = false;
-  EXPECT_EQ(s.line_at(m[0].offset, &complete),
-            "INITPACK-ROOT-REACHED uptime=11.20 3.5");
-  EXPECT_TRUE(complete);
-  // Reported once only.
-  EXPECT_TRUE(s.feed("INITPACK-ROOT-REACHED again\n").empty());
-}
+namespace {
 
-TEST(SerialScanner, LineIncompleteUntilNewline) {
-  SerialScanner s;
-  s.add(Kind::Expect, "MARK");
-  auto m = s.feed("x MARK uptime=1");
-  ASSERT_EQ(m.size(), 1u);
-  bool complete = true;
-  EXPECT_EQ(s.line_at(m[0].offset, &complete), "x MARK uptime=1");
-  EXPECT_FALSE(complete);
-  s.feed(".25\r\n");
-  EXPECT_EQ(s.line_at(m[0].offset, &complete), "x MARK uptime=1.25");
-  EXPECT_TRUE(complete);
-}
-
-TEST(SerialScanner, IgnoresAnsiColoursEvenWhenSplit) {
-  SerialScanner s;
-  s.add(Kind::Fail, "Failed to start initrd-switch-root.service");
-  // systemd's status line, cut in the middle of an escape sequence.
-  std::string line = "[\x1b[0;1;31mFAILED\x1b[0m] Failed to start "
-                     "\x1b[0;1;39minitrd-switch-root.service\x1b[0m - Switch "
-                     "Root.\r\n";
-  std::vector<SerialScanner::Match> all;
-  for (size_t i = 0; i < line.size(); i += 3) {
-    auto m = s.feed(line.substr(i, 3));
-    all.insert(all.end(), m.begin(), m.end());
-  }
-  ASSERT_EQ(all.size(), 1u);
-  EXPECT_EQ(s.text(), "[FAILED] Failed to start initrd-switch-root.service - "
-                      "Switch Root.\n");
-}
-
-TEST(SerialScanner, CleansResetsCharsetsAndOsc) {
-  EXPECT_EQ(clean_serial_text("\x1b"
-                              "c\x1b[?7l\x1b[2J\x1b[0mSeaBIOS\r\n"),
-            "SeaBIOS\n");
-  EXPECT_EQ(clean_serial_text("a\x1b(Bb\x1b]0;title\x07"
-                              "c\x1b]2;t\x1b\\d"),
-            "abcd");
-  // UTF-8 (systemd's ellipsis) passes through untouched.
-  EXPECT_EQ(clean_serial_text("ser\xe2\x80\xa6"
-                              "e"),
-            "ser\xe2\x80\xa6"
-            "e");
-}
-
-TEST(SerialScanner, OrdersMatchesByPositionAndRepeatsPrompts) {
-  SerialScanner s;
-  size_t ok = s.add(Kind::Expect, "ROOT");
-  size_t panic = s.add(Kind::Fail, "Kernel panic");
-  size_t pw = s.add(Kind::Prompt, "Passphrase:");
-  auto m = s.feed("Passphrase: Passphrase: Kernel panic - not syncing\nROOT");
-  ASSERT_EQ(m.size(), 4u);
-  EXPECT_EQ(m[0].pattern, pw);
-  EXPECT_EQ(m[1].pattern, pw);
-  EXPECT_EQ(m[2].pattern, panic);
-  EXPECT_EQ(m[3].pattern, ok);
-  EXPECT_LT(m[2].offset, m[3].offset);
-  // A prompt split across reads is still found, and only once.
-  EXPECT_TRUE(s.feed("\nPass").empty());
-  m = s.feed("phrase: ");
-  ASSERT_EQ(m.size(), 1u);
-  EXPECT_EQ(m[0].kind, Kind::Prompt);
-}
-
-TEST(SerialScanner, TailReturnsLastLines) {
-  SerialScanner s;
-  s.feed("one\r\ntwo\r\nthree\r\nfour\r\n");
-  EXPECT_EQ(s.tail(2), "three\nfour\n");
-  EXPECT_EQ(s.tail(10), "one\ntwo\nthree\nfour\n");
-  s.feed("partial");
-  EXPECT_EQ(s.tail(2), "four\npartial");
-}
-
-TEST(SerialScanner, BoundsMemoryButKeepsMatching) {
-  SerialScanner s;
-  s.add(Kind::Expect, "THE-END");
-  std::string junk(100000, 'x');
-  for (int i = 0; i < 30; i++)
-    EXPECT_TRUE(s.feed(junk + "\n").empty());
-  EXPECT_LE(s.text().size(), SerialScanner::kMaxKept);
-  auto m = s.feed("THE-");
-  EXPECT_TRUE(m.empty());
-  m = s.feed("END uptime=2\n");
-  ASSERT_EQ(m.size(), 1u);
-  bool complete;
-  EXPECT_EQ(s.line_at(m[0].offset, &complete), "THE-END uptime=2");
-}
-
-TEST(QemuOptions, ParsesDriveSpecs) {
-  DriveSpec d;
-  std::string err;
-  ASSERT_TRUE(parse_drive_spec("root.img", &d, &err)) << err;
-  EXPECT_EQ(d.file, "root.img");
-  EXPECT_EQ(d.interface, "virtio");
-  EXPECT_FALSE(d.snapshot);
-  ASSERT_TRUE(
-      parse_drive_spec("d.qcow2,if=nvme,format=qcow2,snapshot", &d, &err));
-  EXPECT_EQ(d.interface, "nvme");
-  EXPECT_EQ(d.format, "qcow2");
-  EXPECT_TRUE(d.snapshot);
-
-  EXPECT_FALSE(parse_drive_spec("a.img,if=usb", &d, &err));
-  EXPECT_EQ(err, "--drive a.img,if=usb: unknown interface 'usb' (virtio, "
-                 "scsi, nvme or ide)");
-  EXPECT_FALSE(parse_drive_spec("a.img,format=vmdk", &d, &err));
-  EXPECT_EQ(err, "--drive a.img,format=vmdk: unknown format 'vmdk' (raw or "
-                 "qcow2)");
-  EXPECT_FALSE(parse_drive_spec("a.img,cache=none", &d, &err));
-  EXPECT_EQ(err, "--drive a.img,cache=none: unknown option 'cache=none' "
-                 "(if=, format=, snapshot)");
-  EXPECT_FALSE(parse_drive_spec(",if=ide", &d, &err));
-  EXPECT_EQ(err, "--drive ,if=ide: no file name");
-}
-
-TEST(QemuOptions, ParsesSendSpecsAtFirstEquals) {
-  PromptReply p;
-  std::string err;
-  ASSERT_TRUE(parse_send_spec("Please enter passphrase=a=b", &p, &err));
-  EXPECT_EQ(p.prompt, "Please enter passphrase");
-  EXPECT_EQ(p.reply, "a=b");
-  EXPECT_FALSE(parse_send_spec("no-reply", &p, &err));
-  EXPECT_EQ(err, "--send no-reply: expected PROMPT=REPLY");
-}
-
-TEST(QemuOptions, ParsesGuestUptime) {
-  EXPECT_DOUBLE_EQ(*parse_guest_uptime("INITPACK-ROOT-REACHED uptime=19.25 "
-                                       "11.45"),
-                   19.25);
-  EXPECT_FALSE(parse_guest_uptime("INITPACK-ROOT-REACHED").has_value());
-  EXPECT_FALSE(parse_guest_uptime("uptime=abc").has_value());
-}
-
-// The argv as one string, to compare whole option groups.
-static std::string joined(const std::vector<std::string> &argv) {
-  std::string s;
-  for (const std::string &a : argv)
-    s += (s.empty() ? "" : " ") + a;
-  return s;
-}
-
-TEST(QemuArgv, DefaultsBootOverSerialWithTcg) {
+// Options whose "qemu" is a script (it ignores the qemu arguments).
+QemuOptions fake_qemu(const TempDir &dir, const std::string &script) {
+  std::string path = dir.path() + "/fake-qemu", err;
+  EXPECT_TRUE(write_file(path, "#!/bin/sh\n" + script, &err, 0755)) << err;
   QemuOptions o;
+  o.qemu = path;
   o.kernel = "vmlinuz";
   o.initrd = "initrd.img";
-  o.append = "root=/dev/vda rw";
-  std::string a = joined(qemu_argv(o));
-  EXPECT_EQ(a, "qemu-system-x86_64 -accel tcg -m 1024M -nodefaults "
-               "-no-user-config -display none -no-reboot -smp 1 "
-               "-chardev stdio,id=console,signal=off -serial chardev:console "
-               "-kernel vmlinuz -initrd initrd.img -append " +
-                   default_kernel_args() + " root=/dev/vda rw");
+  o.timeout_seconds = 20;
+  return o;
 }
 
-TEST(QemuArgv, DrivesNetIcountTpmAndExtra) {
-  QemuOptions o;
-  o.kernel = "k";
-  o.initrd = "i";
-  o.icount = true;
-  o.smp = 1;
-  o.drives = {{"root.img", "virtio", "", true}, {"a.qcow2", "scsi", "", false},
-              {"b.img", "scsi", "raw", false},  {"c.img", "nvme", "", false},
-              {"d.img", "ide", "", false},      {"e.img", "ide", "", false},
-              {"f.img", "ide", "", false}};
-  o.net = "user,hostfwd=tcp:127.0.0.1:2222-:22";
-  o.tpm = true;
-  o.extra_args = {"-cpu", "max"};
-  std::string a = joined(qemu_argv(o, "/tmp/s.sock"));
-  EXPECT_NE(a.find("-smp 1 -icount shift=0,sleep=off"), std::string::npos);
-  EXPECT_NE(a.find("-drive file=root.img,if=none,id=drive0,format=raw,"
-                   "snapshot=on -device virtio-blk-pci,drive=drive0,"
-                   "serial=initpack0"),
-            std::string::npos);
-  // One SCSI controller for both SCSI disks; qcow2 guessed from the name.
-  EXPECT_NE(a.find("-drive file=a.qcow2,if=none,id=drive1,format=qcow2 "
-                   "-device virtio-scsi-pci,id=scsi -device scsi-hd,"
-                   "bus=scsi.0,drive=drive1,serial=initpack1 -drive "
-                   "file=b.img,if=none,id=drive2,format=raw -device scsi-hd"),
-            std::string::npos);
-  EXPECT_NE(a.find("-device nvme,drive=drive3,serial=initpack3"),
-            std::string::npos);
-  EXPECT_NE(a.find("ide-hd,bus=ide.0,unit=0,drive=drive4"), std::string::npos);
-  EXPECT_NE(a.find("ide-hd,bus=ide.0,unit=1,drive=drive5"), std::string::npos);
-  EXPECT_NE(a.find("ide-hd,bus=ide.1,unit=0,drive=drive6"), std::string::npos);
-  EXPECT_NE(a.find("-netdev user,id=net0,hostfwd=tcp:127.0.0.1:2222-:22 "
-                   "-device virtio-net-pci,netdev=net0,romfile="),
-            std::string::npos);
-  EXPECT_NE(a.find("-chardev socket,id=tpmchr,path=/tmp/s.sock -tpmdev "
-                   "emulator,id=tpm0,chardev=tpmchr -device "
-                   "tpm-tis,tpmdev=tpm0"),
-            std::string::npos);
-  EXPECT_TRUE(a.ends_with(" -cpu max"));
-  std::vector<std::string> argv = qemu_argv(o, "/tmp/s.sock");
-  EXPECT_EQ(std::count(argv.begin(), argv.end(), "virtio-scsi-pci,id=scsi"), 1);
+// True if the process exists and is not a zombie (a killed orphan stays a
+// zombie until its new parent reaps it). Waits up to a second for it to go.
+bool process_alive(const std::string &pid_file) {
+  std::string pid, stat, err;
+  if (!read_file(pid_file, &pid, &err))
+    return false;
+  pid.erase(pid.find_last_not_of("\n") + 1);
+  for (int i = 0; i < 50; i++) {
+    if (!read_file("/proc/" + pid + "/stat", &stat, &err))
+      return false;
+    size_t paren = stat.rfind(')');
+    if (paren != std::string::npos && stat.compare(paren + 2, 1, "Z") == 0)
+      return false;
+    usleep(20000);
+  }
+  return true;
 }
 
-TEST(QemuOptions, ParsesCredentialSpecs) {
-  CredentialSpec c;
-  std::string err;
-  ASSERT_TRUE(parse_credential_spec("initpack.marker=a,b=c", &c, &err)) << err;
-  EXPECT_EQ(c.name, "initpack.marker");
-  EXPECT_EQ(c.value, "a,b=c");
-  EXPECT_FALSE(parse_credential_spec("novalue", &c, &err));
-  EXPECT_EQ(err, "--credential novalue: expected NAME=VALUE");
-  EXPECT_FALSE(parse_credential_spec("a:b=1", &c, &err));
-  EXPECT_EQ(err, "--credential a:b=1: invalid name: contains ':'");
-  EXPECT_FALSE(parse_credential_spec("a,b=1", &c, &err));
-}
+} // namespace
 
-TEST(QemuArgv, CredentialsGoToSmbiosType11) {
-  QemuOptions o;
-  o.kernel = "k";
-  o.initrd = "i";
-  o.credentials = {{"one", "a,b=c"}, {"two", ""}};
-  std::string a = joined(qemu_argv(o));
-  // "a,b=c" in Base64 is "YSxiPWM=": no comma for qemu to split at.
-  EXPECT_NE(a.find("-smbios type=11,value=io.systemd.credential.binary:one="
-                   "YSxiPWM= -smbios type=11,value=io.systemd.credential."
-                   "binary:two="),
-            std::string::npos);
-}
-
-TEST(QemuArgv, InteractiveSharesTerminalWithMonitor) {
-  QemuOptions o;
-  o.kernel = "k";
-  o.initrd = "i";
-  o.interactive = true;
-  std::string a = joined(qemu_argv(o));
-  EXPECT_NE(a.find("-chardev stdio,id=console,mux=on,signal=off -serial "
-                   "chardev:console -mon chardev=console"),
-            std::string::npos);
-}
-
-TEST(QemuOptions, ResolveReportsEveryProblemAtOnce) {
-  Context ctx;
-  ctx.diag.quiet = true;
-  QemuOptions o;
-  o.kernel = "/nonexistent/vmlinuz";
-  o.initrd = "/nonexistent/initrd.img";
-  o.drives = {{"/nonexistent/root.img", "virtio", "", false}};
-  o.net = "tap";
-  o.icount = true;
-  o.smp = 2;
-  testing::internal::CaptureStderr();
-  EXPECT_THROW(resolve_qemu_options(ctx, o), FatalError);
-  std::string err = testing::internal::GetCapturedStderr();
-  EXPECT_EQ(ctx.diag.error_count, 5);
-  EXPECT_NE(err.find("--kernel /nonexistent/vmlinuz: no such file"),
-            std::string::npos);
-  EXPECT_NE(err.find("--drive /nonexistent/root.img: no such file"),
-            std::string::npos);
-  EXPECT_NE(err.find("--net tap: only user networking"), std::string::npos);
-  EXPECT_NE(err.find("--icount needs --smp 1"), std::string::npos);
-}
-
-TEST(QemuOptions, DefaultKernelIsTheVmlinuzBesideTheInitrd) {
+TEST(RunQemu, SuccessAsSoonAsTheMarkerLineIsComplete) {
   TempDir dir;
-  std::string err;
-  ASSERT_TRUE(write_file(dir.path() + "/initrd.img", "x", &err));
-  ASSERT_TRUE(write_file(dir.path() + "/vmlinuz", "x", &err));
   Context ctx;
-  QemuOptions o;
-  o.initrd = dir.path() + "/initrd.img";
-  resolve_qemu_options(ctx, o);
-  EXPECT_EQ(o.kernel, dir.path() + "/vmlinuz");
+  QemuOptions o = fake_qemu(dir, R"(
+printf 'SeaBIOS\r\n\033[0;1;39mINITPACK-ROOT-'
+sleep 0.2
+printf 'REACHED uptime=3.25 1.00\r\n'
+sleep 30 &
+echo $! >")" + dir.path() + R"(/child.pid"
+wait
+)");
+  o.log_path = dir.path() + "/serial.log";
+  auto start = std::chrono::steady_clock::now();
+  QemuResult r = run_qemu(ctx, o);
+  double took =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  EXPECT_EQ(r.verdict, QemuResult::Success) << r.detail << r.tail;
+  EXPECT_EQ(r.matched, "INITPACK-ROOT-REACHED");
+  EXPECT_EQ(r.matched_line, "INITPACK-ROOT-REACHED uptime=3.25 1.00");
+  ASSERT_TRUE(r.guest_uptime.has_value());
+  EXPECT_DOUBLE_EQ(*r.guest_uptime, 3.25);
+  EXPECT_LT(took, 10);
+  EXPECT_GE(r.host_seconds, 0.2);
+  // The whole process group is gone, including the script's child.
+  EXPECT_FALSE(process_alive(dir.path() + "/child.pid"));
+  std::string log, err;
+  ASSERT_TRUE(read_file(o.log_path, &log, &err)) << err;
+  EXPECT_EQ(log, r.log);
+  EXPECT_NE(log.find("\033[0;1;39mINITPACK-ROOT-REACHED uptime=3.25 1.00\r\n"),
+            std::string::npos);
 }
 
-// A UEFI boot of a UKI: OVMF in pflash (code read-only), the ESP as a
-// boot disk, no -kernel (the UKI carries kernel and command line);
-// SecureBoot needs q35 with SMM and secure flash.
-TEST(QemuArgv, UefiBootOfUkiWithSecureBoot) {
+TEST(RunQemu, FailureTextWinsOverALaterMarker) {
+  TempDir dir;
+  Context ctx;
+  QemuOptions o = fake_qemu(dir, R"(
+printf '[    2.1] Kernel panic - not syncing: VFS: Unable to mount root\r\n'
+printf 'INITPACK-ROOT-REACHED uptime=1\r\n'
+sleep 30
+)");
+  QemuResult r = run_qemu(ctx, o);
+  EXPECT_EQ(r.verdict, QemuResult::Failure);
+  EXPECT_EQ(r.matched, "Kernel panic");
+  EXPECT_EQ(r.matched_line,
+            "[    2.1] Kernel panic - not syncing: VFS: Unable to mount root");
+  EXPECT_FALSE(r.guest_uptime.has_value());
+}
+
+TEST(RunQemu, TimeoutKillsTheProcessGroup) {
+  TempDir dir;
+  Context ctx;
+  QemuOptions o = fake_qemu(dir, R"(
+echo booting
+sleep 30 &
+echo $! >")" + dir.path() + R"(/child.pid"
+wait
+)");
+  o.timeout_seconds = 0.5;
+  QemuResult r = run_qemu(ctx, o);
+  EXPECT_EQ(r.verdict, QemuResult::Timeout);
+  EXPECT_GE(r.host_seconds, 0.5);
+  EXPECT_LT(r.host_seconds, 5);
+  EXPECT_EQ(r.tail, "booting\n");
+  EXPECT_FALSE(process_alive(dir.path() + "/child.pid"));
+}
+
+TEST(RunQemu, AnswersPromptsOnTheConsole) {
+  TempDir dir;
+  Context ctx;
+  QemuOptions o = fake_qemu(dir, R"(
+printf 'Please enter passphrase for disk root: '
+read -r answer
+printf 'got <%s>\r\nINITPACK-ROOT-REACHED uptime=2\r\n' "$answer"
+sleep 30
+)");
+  o.send = {{"passphrase for disk root:", "s3cret =x"}};
+  QemuResult r = run_qemu(ctx, o);
+  EXPECT_EQ(r.verdict, QemuResult::Success) << r.tail;
+  EXPECT_NE(r.log.find("got <s3cret =x>"), std::string::npos) << r.log;
+}
+
+TEST(RunQemu, QemuErrorsAreNotGuestFailures) {
+  TempDir dir;
+  Context ctx;
+  QemuOptions o = fake_qemu(dir, R"(
+echo "qemu-system-x86_64: -drive file=x: Could not open 'x'" >&2
+exit 1
+)");
+  QemuResult r = run_qemu(ctx, o);
+  EXPECT_EQ(r.verdict, QemuResult::Error);
+  EXPECT_EQ(r.detail, "qemu exited with status 1\nqemu-system-x86_64: -drive "
+                      "file=x: Could not open 'x'\n");
+}
+
+TEST(RunQemu, GuestStoppingWithoutMarkerIsAFailure) {
+  TempDir dir;
+  Context ctx;
+  QemuOptions o = fake_qemu(dir, "echo '[ 1.0] reboot: Power down'\n");
+  QemuResult r = run_qemu(ctx, o);
+  EXPECT_EQ(r.verdict, QemuResult::Failure);
+  EXPECT_EQ(r.detail,
+            "the guest stopped (power off or reboot) before the marker");
+  EXPECT_EQ(r.tail, "[ 1.0] reboot: Power down\n");
+}
+
+TEST(RunQemu, MissingBinaryIsAnError) {
+  Context ctx;
   QemuOptions o;
-  o.uki = "linux.efi";
-  o.secure_boot = true;
-  UefiFiles f{"code.fd", "vars.fd", "esp.img"};
-  std::string a = joined(qemu_argv(o, "", &f));
-  EXPECT_EQ(a.find("-kernel"), std::string::npos);
-  EXPECT_NE(a.find("-machine q35,smm=on -global "
-                   "driver=cfi.pflash01,property=secure,value=on"),
-            std::string::npos);
-  EXPECT_NE(a.find("-drive if=pflash,format=raw,unit=0,readonly=on,"
-                   "file=code.fd -drive if=pflash,format=raw,unit=1,"
-                   "file=vars.fd"),
-            std::string::npos);
-  EXPECT_NE(a.find("-drive file=esp.img,if=none,id=esp,format=raw,"
-                   "snapshot=on -device virtio-blk-pci,drive=esp,bootindex=0"),
-            std::string::npos);
-  EXPECT_TRUE(wants_uefi(o));
-  EXPECT_FALSE(wants_uefi(QemuOptions{}));
+  o.qemu = "/nonexistent/qemu-system-x86_64";
+  o.kernel = "k";
+  o.initrd = "i";
+  QemuResult r = run_qemu(ctx, o);
+  EXPECT_EQ(r.verdict, QemuResult::Error);
+  EXPECT_NE(r.detail.find("cannot run /nonexistent/qemu-system-x86_64"),
+            std::string::npos)
+      << r.detail;
 }

@@ -1,7 +1,5 @@
-#include "util/diag.h"
+// util/fs.cc: atomic files, temporary directories and their cleanup.
 #include "util/fs.h"
-#include "util/hash.h"
-#include "util/subprocess.h"
 
 #include <csignal>
 #include <fcntl.h>
@@ -11,11 +9,6 @@
 #include <unistd.h>
 
 using namespace initpack;
-
-TEST(Hash, Sha256KnownVector) {
-  EXPECT_EQ(sha256_hex("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-}
 
 TEST(AtomicFile, UncommittedWriteLeavesOldFileIntact) {
   TempDir dir;
@@ -103,47 +96,4 @@ TEST(TempDir, LockedWhileAliveRemovedOnceItsOwnerIsGone) {
   EXPECT_EQ(remove_stale_temporaries(base.path(), "initpack-x.tmp-"), 1);
   EXPECT_FALSE(file_exists(stale));
   EXPECT_TRUE(is_directory(live.path()));
-}
-
-TEST(Subprocess, CapturesOutputExitCodeAndStdin) {
-  Diagnostics diag;
-  RunOptions opts;
-  opts.stdin_data = "hello";
-  RunResult r =
-      run_command(diag, {"sh", "-c", "cat; echo err >&2; exit 3"}, opts);
-  EXPECT_EQ(r.exit_code, 3);
-  EXPECT_EQ(r.out, "hello");
-  EXPECT_EQ(r.err, "err\n");
-}
-
-TEST(Subprocess, TimeoutKillsTheProcess) {
-  Diagnostics diag;
-  RunOptions opts;
-  opts.timeout_seconds = 0.3;
-  RunResult r = run_command(diag, {"sleep", "30"}, opts);
-  EXPECT_TRUE(r.timed_out);
-  EXPECT_FALSE(r.ok());
-}
-
-TEST(Subprocess, ShellQuote) {
-  EXPECT_EQ(shell_quote({"depmod", "-b", "/tmp/a b", "it's"}),
-            "depmod -b '/tmp/a b' 'it'\\''s'");
-}
-
-TEST(Diag, ErrorsAccumulateUntilCheckpoint) {
-  struct {
-    Diagnostics diag;
-  } ctx;
-  ctx.diag.quiet = true;
-  Error(ctx) << "first";
-  Error(ctx) << "second";
-  EXPECT_EQ(ctx.diag.error_count, 2);
-  EXPECT_THROW(checkpoint(ctx), FatalError);
-  try {
-    Fatal(ctx) << "cannot open "
-               << "x";
-    FAIL();
-  } catch (const FatalError &e) {
-    EXPECT_STREQ(e.what(), "cannot open x");
-  }
 }
