@@ -14,7 +14,7 @@
 
 namespace initpack {
 
-class Archive; // packages/archive.h: the loaded package pool
+class Archive; // packages/pool.h: the loaded package pool
 
 // One binary package chosen by the resolver, as the fetcher and unpacker
 // need it.

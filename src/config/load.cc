@@ -8,7 +8,7 @@
 #include "config/suggest.h"
 #include "context.h"
 #include "kernel/storage_stack.h"
-#include "packages/apt_sources.h"
+#include "util/apt_sources.h"
 #include "util/fs.h"
 #include "util/strings.h"
 #include "util/timer.h"

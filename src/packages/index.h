@@ -85,7 +85,7 @@ const ReleaseEntry *find_packages_entry(const ReleaseFile &rel,
 // Deletes cached Packages and .solv files that no cached Release names any
 // more (each archive update leaves ~20 MB behind for bookworm main).
 void prune_index_cache(Context &ctx);
-// Where the parsed repos are cached (see archive.h).
+// Where the parsed repos are cached (see pool.h).
 std::string solv_cache_dir(const Context &ctx);
 
 // "http://h:8080/debian" -> "h:8080_debian": a cache directory name.

@@ -1,6 +1,6 @@
 #include "packages/release.h"
 
-#include "packages/deb822.h"
+#include "util/deb822.h"
 
 #include <charconv>
 #include <cstring>

@@ -1,6 +1,6 @@
 #include "packages/resolver.h"
 
-#include "packages/archive.h"
+#include "packages/pool.h"
 #include "packages/solv_text.h"
 
 #include <algorithm>

@@ -1,6 +1,6 @@
 #include "packages/signature.h"
 
-#include "packages/deb822.h"
+#include "util/deb822.h"
 #include "util/diag.h"
 #include "util/fs.h"
 #include "util/subprocess.h"

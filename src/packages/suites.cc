@@ -1,7 +1,7 @@
 #include "packages/suites.h"
 
 #include "config/config.h"
-#include "packages/apt_sources.h"
+#include "util/apt_sources.h"
 #include "util/diag.h"
 #include "util/fs.h"
 

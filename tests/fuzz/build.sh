@@ -5,7 +5,7 @@ set -euo pipefail
 name=${1:?usage: build.sh NAME OUT} out=${2:?usage: build.sh NAME OUT}
 src=$(cd "$(dirname "$0")/../../src" && pwd)
 case $name in
-deb822) files="packages/deb822.cc packages/release.cc util/strings.cc" libs="" ;;
+deb822) files="util/deb822.cc packages/release.cc util/strings.cc" libs="" ;;
 ini) files="config/ini.cc util/strings.cc" libs="" ;;
 cpio) files="inspect/cpio_reader.cc util/hash.cc util/fs.cc util/diag.cc" libs="-lcrypto" ;;
 decompress) files="codec/decompress.cc" libs="-larchive -llz4 -llzma -lz -lzstd" ;;

@@ -1,5 +1,5 @@
 // deb822 paragraphs (apt's .sources, Release) and the Release parser on top.
-#include "packages/deb822.h"
+#include "util/deb822.h"
 #include "packages/release.h"
 
 #include <cstddef>

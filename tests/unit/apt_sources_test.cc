@@ -1,5 +1,5 @@
-#include "packages/apt_sources.h"
-#include "packages/deb822.h"
+#include "util/apt_sources.h"
+#include "util/deb822.h"
 #include "util/fs.h"
 
 #include <gtest/gtest.h>

@@ -1,7 +1,7 @@
 // The resolver on in-memory archives: the choices apt would make, the
 // explanations, the problems, and what survives the .solv cache.
-#include "packages/archive.h"
 #include "packages/index.h"
+#include "packages/pool.h"
 #include "packages/resolver.h"
 #include "util/fs.h"
 

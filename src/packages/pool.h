@@ -1,7 +1,8 @@
-// The loaded archive: one libsolv pool (Debian semantics) with a repo per
-// verified Packages index. Parsing bookworm main takes seconds; each repo
-// is therefore cached as a .solv file named by its Packages file's SHA256
-// (CACHE/indexes/solv-v1/SHA256.solv), which loads in a fraction of that.
+// The loaded archive (the package pool): one libsolv pool (Debian semantics)
+// with a repo per verified Packages index. Parsing bookworm main takes seconds;
+// each repo is therefore cached as a .solv file named by its Packages file's
+// SHA256 (CACHE/indexes/solv-v1/SHA256.solv), which loads in a fraction of
+// that.
 //
 // libsolv ignores Size:, so it is read here and stored in the repo as
 // SOLVABLE_DOWNLOADSIZE; Filename: (location), SHA256: (checksum) and

@@ -1,11 +1,11 @@
-#include "packages/archive.h"
+#include "packages/pool.h"
 #include "util/strings.h"
 
 #include "codec/decompress.h"
 
-#include "packages/deb822.h"
 #include "packages/index.h"
 #include "packages/suites.h"
+#include "util/deb822.h"
 #include "util/fs.h"
 
 #include <archive.h>

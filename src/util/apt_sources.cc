@@ -1,7 +1,7 @@
-#include "packages/apt_sources.h"
+#include "util/apt_sources.h"
 #include "util/strings.h"
 
-#include "packages/deb822.h"
+#include "util/deb822.h"
 #include "util/fs.h"
 
 #include <algorithm>

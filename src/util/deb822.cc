@@ -1,4 +1,4 @@
-#include "packages/deb822.h"
+#include "util/deb822.h"
 #include "util/strings.h"
 
 #include <cctype>
