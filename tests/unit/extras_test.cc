@@ -1,6 +1,7 @@
 // image/extras.cc: ExtraTrees=, ExtraFiles= and RemoveFiles=.
 #include "context.h"
 #include "image/extras.h"
+#include "tree_text.h"
 #include "util/fs.h"
 
 #include <gtest/gtest.h>
@@ -9,12 +10,6 @@
 using namespace initpack;
 
 namespace {
-
-std::string text_of(const Tree &t, const std::string &path) {
-  std::string data, err;
-  EXPECT_TRUE(t.find(path)->inode->content->read(&data, &err)) << err;
-  return data;
-}
 
 TEST(Extras, ExtraTreeCopiesFilesLinksAndModes) {
   TempDir src;
