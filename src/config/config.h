@@ -54,6 +54,9 @@ struct Config {
   std::vector<std::string> enable_units; // units enabled in the initrd
   std::vector<std::string> kernel_modules_include; // regex / "default" / "host"
   std::vector<std::string> kernel_modules_exclude;
+  // KernelModules=: mkosi's ordered globs (kernel/module_globs.h), with
+  // the words "default" and "host"; applied after the two above.
+  std::vector<std::string> kernel_modules;
   std::vector<std::string> firmware_packages;
   bool hostonly = false; // KernelModulesIncludeHost=
   // Where hostonly mode reads the machine's devices and mounts; tests point

@@ -26,13 +26,7 @@ const std::vector<KeyRule> &key_rules() {
   static const std::vector<KeyRule> rules = {
       // The same meaning under another name.
       {"VolatilePackages", K::Alias, "Packages"},
-      // Globs (kernel/module_globs.h) not wired into module selection yet.
-      {"KernelModules", K::Refused,
-       "not read yet: write KernelModulesInclude= (regexes over the path "
-       "below kernel/, or module names) and KernelModulesExclude="},
-      {"KernelInitrdModules", K::Refused,
-       "not read yet: write KernelModulesInclude= (regexes over the path "
-       "below kernel/, or module names) and KernelModulesExclude="},
+      {"KernelInitrdModules", K::Alias, "KernelModules"},
       {"KernelModulesInitrdInclude", K::Alias, "KernelModulesInclude"},
       {"KernelModulesInitrdExclude", K::Alias, "KernelModulesExclude"},
       {"KernelModulesInitrdIncludeHost", K::Alias, "KernelModulesIncludeHost"},

@@ -272,6 +272,22 @@ const std::vector<Setting> &settings() {
                "KernelModulesInclude=; an include wins over an exclude.",
        .merge = Merge::Append},
       {.section = "Content",
+       .key = "KernelModules",
+       .flags = "--kernel-modules",
+       .type = List,
+       .member = &Config::kernel_modules,
+       .metavar = "GLOB",
+       .help = "Kernel modules as mkosi 25 writes them: ordered shell globs "
+               "over the path below kernel/ without the suffix (loop, "
+               "block/loop, /drivers/block/loop, drivers/crypto/ for a "
+               "directory), '-GLOB' to exclude, the words 'default' (the "
+               "default list) and 'host' (the host's devices). The last "
+               "pattern matching a module decides, whatever selected it "
+               "(KernelModulesInclude=, the default list, the host); a "
+               "pattern matching no module is a warning. Example: "
+               "--kernel-modules 'default,-drivers/gpu/'",
+       .merge = Merge::Append},
+      {.section = "Content",
        .key = "KernelModulesIncludeHost",
        .flags = "--hostonly,!--no-hostonly",
        .type = Bool,

@@ -2,6 +2,7 @@
 
 #include "context.h"
 #include "kernel/kmod.h"
+#include "kernel/module_globs.h"
 #include "kernel/module_rules.h"
 #include "util/fs.h"
 
@@ -63,8 +64,9 @@ bool scan_module_universe(const std::string &modules_dir, ModuleUniverse *out,
 bool wants_host_modules(const Context &ctx) {
   if (ctx.config.hostonly)
     return true;
-  for (const std::string &r : ctx.config.kernel_modules_include)
-    if (r == "host")
+  for (const auto *list :
+       {&ctx.config.kernel_modules_include, &ctx.config.kernel_modules})
+    if (std::find(list->begin(), list->end(), "host") != list->end())
       return true;
   return false;
 }
@@ -82,6 +84,8 @@ public:
   void parse_excludes();
   void apply_rule(const ModuleRule &rule, Source source);
   void apply_host(const std::vector<HostModuleRequest> &host);
+  void apply_globs(const std::vector<std::string> &patterns);
+  void filter_globs(const std::vector<std::string> &patterns);
   std::vector<ModuleSeed> take() { return std::move(seeds_); }
 
 private:
@@ -197,6 +201,52 @@ void Selector::apply_host(const std::vector<HostModuleRequest> &host) {
   }
 }
 
+// KernelModules=: every module whose last matching pattern is a positive
+// one. A pattern matching no module is a warning, as in mkosi: the same
+// configuration serves kernels that lack some modules.
+void Selector::apply_globs(const std::vector<std::string> &patterns) {
+  for (const std::string &p : patterns) {
+    if (p == "default" || p == "host" || p.starts_with('-'))
+      continue;
+    bool matched = false;
+    for (const ModuleUniverse::File &f : u_.files) {
+      std::string path = module_glob_path(f.relpath);
+      if (!module_glob_matches(p, path))
+        continue;
+      matched = true;
+      if (module_glob_verdict(patterns, path) == GlobVerdict::Include)
+        add(f.name, Source::Explicit, "KernelModules=" + p);
+    }
+    for (const ModuleUniverse::File &f : u_.builtin_files)
+      if (!matched && module_glob_matches(p, module_glob_path(f.relpath))) {
+        Log(ctx_) << "module " << f.name << " (KernelModules=" << p
+                  << ") is built into the kernel";
+        matched = true;
+      }
+    if (!matched)
+      Warn(ctx_) << "KernelModules=" << p << ": no such kernel module in "
+                 << u_.modules_dir;
+  }
+}
+
+// KernelModules= has the last word over every selected module (mkosi's
+// ordered list): what its last matching pattern excludes is dropped. A
+// module another one needs still comes back as a dependency.
+void Selector::filter_globs(const std::vector<std::string> &patterns) {
+  std::erase_if(seeds_, [&](const ModuleSeed &s) {
+    auto it = u_.by_name.find(s.name);
+    if (it == u_.by_name.end() ||
+        module_glob_verdict(patterns,
+                            module_glob_path(u_.files[it->second].relpath)) !=
+            GlobVerdict::Exclude)
+      return false;
+    Log(ctx_) << "module " << s.name << " (" << s.why
+              << ") excluded by KernelModules=";
+    seen_.erase(s.name);
+    return true;
+  });
+}
+
 } // namespace
 
 std::vector<ModuleSeed>
@@ -205,9 +255,17 @@ select_modules(Context &ctx, const ModuleUniverse &u, Kmod &kmod,
   Selector sel(ctx, u, kmod);
   sel.parse_excludes();
   std::vector<std::string> include = ctx.config.kernel_modules_include;
+  const std::vector<std::string> &globs = ctx.config.kernel_modules;
+  // KernelModules=' words mean what they mean in KernelModulesInclude=.
+  for (const char *word : {"default", "host"})
+    if (std::find(globs.begin(), globs.end(), word) != globs.end())
+      include.push_back(word);
   // Nothing asked for: the generic list, or in hostonly mode what the
   // host's devices need.
-  if (include.empty() && !ctx.config.hostonly)
+  bool positive_globs =
+      std::any_of(globs.begin(), globs.end(),
+                  [](const std::string &g) { return !g.starts_with('-'); });
+  if (include.empty() && !positive_globs && !ctx.config.hostonly)
     include.push_back("default");
   bool with_host = false;
   for (const std::string &text : include) {
@@ -235,6 +293,8 @@ select_modules(Context &ctx, const ModuleUniverse &u, Kmod &kmod,
   }
   if (with_host || ctx.config.hostonly)
     sel.apply_host(host);
+  sel.apply_globs(globs);
+  sel.filter_globs(globs);
   checkpoint(ctx);
   return sel.take();
 }

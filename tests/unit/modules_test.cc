@@ -206,6 +206,46 @@ TEST_F(ModulesTest, ExcludeTrimsTheSelectionButNotWhatItNeeds) {
   EXPECT_FALSE(h.count("fake_net")) << explain_modules(host->modules);
 }
 
+// KernelModules= (mkosi's ordered globs): the last matching pattern
+// decides, over everything selected; a pattern matching nothing warns.
+TEST_F(ModulesTest, KernelModulesGlobsAreOrderedAndHaveTheLastWord) {
+  auto ctx = context({});
+  ctx->config.kernel_modules = {"drivers/", "-drivers/net/", "-fake_unused",
+                                "fake_unused", "-drivers/block/fake_blk"};
+  add_kernel_modules(*ctx, "/nonexistent");
+  auto m = by_name(*ctx);
+  EXPECT_EQ(m["fake_unused"].why, "KernelModules=drivers/");
+  EXPECT_EQ(m["fake_core"].why, "KernelModules=drivers/");
+  EXPECT_FALSE(m.count("fake_net")) << explain_modules(ctx->modules);
+  EXPECT_FALSE(m.count("fake_blk")) << explain_modules(ctx->modules);
+  EXPECT_FALSE(m.count("fakefs")); // no default list: a positive glob given
+
+  // An exclusion trims what KernelModulesInclude= and the host bring too,
+  // and "host" is a word, not a pattern.
+  auto host = context({"fakefs"});
+  host->config.kernel_modules = {"host", "-/fs/fakefs/fakefs", "-drivers/net/"};
+  add_kernel_modules(*host, "/nonexistent");
+  auto h = by_name(*host);
+  EXPECT_TRUE(h.count("fake_blk")) << explain_modules(host->modules);
+  EXPECT_FALSE(h.count("fakefs"));
+  EXPECT_FALSE(h.count("fake_net"));
+
+  // Missing: a warning naming the pattern, not an error.
+  auto missing = context({});
+  missing->config.kernel_modules = {"fake_blk", "no_such_module*", "fake_kbd"};
+  missing->diag.quiet = false;
+  ::testing::internal::CaptureStderr();
+  add_kernel_modules(*missing, "/nonexistent");
+  std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("initpack: warning: KernelModules=no_such_module*: no "
+                     "such kernel module in " +
+                     modules_dir()),
+            std::string::npos)
+      << err;
+  EXPECT_EQ(err.find("fake_kbd"), std::string::npos) << err; // built in
+  EXPECT_TRUE(by_name(*missing).count("fake_blk"));
+}
+
 TEST_F(ModulesTest, HostonlyFollowsDevicesAndTheRootFileSystem) {
   auto ctx = context({});
   ctx->config.hostonly = true;
