@@ -6,8 +6,7 @@
 source "$(dirname "$0")/../lib/common.sh"
 source "$TESTS_LIB/boot.sh"
 source "$TESTS_LIB/disks.sh"
-source "$TESTS_LIB/degraded-disks.sh"
-degraded_disks
+storage_disks
 
 storage_initrd "$T/initrd.img" --profile btrfs
 root="root=UUID=$ROOT_UUID_btrfsraid rw"
@@ -15,8 +14,8 @@ root="root=UUID=$ROOT_UUID_btrfsraid rw"
 # rootflags=degraded, after the default 30 s wait.
 start=$(date +%s)
 boot_expect_root --kernel "$T/vmlinuz" --initrd "$T/initrd.img" \
-  $(degraded_drives btrfsraid 0) --timeout 600 --append "$root rootflags=degraded,x-systemd.device-timeout=400"
-echo "degraded boot (default 30 s wait): $(($(date +%s) - start)) s to the root"
+  $(storage_drives btrfsraid 0) --timeout 600 --append "$root rootflags=degraded,x-systemd.device-timeout=400"
+echo "degraded boot (default 30 s wait): $(($(date +%s) - start)) s wall, $(storage_root_time)"
 boot_text >/dev/null
 grep -qE "root-hook: /dev/vda / btrfs [^ ]*degraded" "$BOOT_TEXT" ||
   { tail -n 60 "$BOOT_TEXT" >&2; fail "/ is not the btrfs on /dev/vda mounted degraded"; }
@@ -25,7 +24,7 @@ expect_in "$BOOT_TEXT" "initpack-btrfs-degraded: btrfs file system $ROOT_UUID_bt
 # Without rootflags=degraded: the emergency shell, saying what is missing.
 start=$(date +%s)
 boot_expect_failure "You are in emergency mode" --kernel "$T/vmlinuz" \
-  --initrd "$T/initrd.img" $(degraded_drives btrfsraid 0) --timeout 600 \
+  --initrd "$T/initrd.img" $(storage_drives btrfsraid 0) --timeout 600 \
   --append "$root rd.btrfs.degraded-timeout=5 rootflags=x-systemd.device-timeout=120"
 echo "emergency shell after $(($(date +%s) - start)) s"
 boot_text >/dev/null

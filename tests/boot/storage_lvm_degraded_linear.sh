@@ -5,13 +5,12 @@
 source "$(dirname "$0")/../lib/common.sh"
 source "$TESTS_LIB/boot.sh"
 source "$TESTS_LIB/disks.sh"
-source "$TESTS_LIB/degraded-disks.sh"
-degraded_disks
+storage_disks
 
 storage_initrd "$T/initrd.img" --profile lvm
 start=$(date +%s)
 boot_expect_failure "You are in emergency mode" --kernel "$T/vmlinuz" \
-  --initrd "$T/initrd.img" $(degraded_drives lvmraid 0) --timeout 600 \
+  --initrd "$T/initrd.img" $(storage_drives lvmraid 0) --timeout 600 \
   --append "root=/dev/$VG_lvmraid/linear rw rd.lvm.degraded-timeout=5 rootflags=x-systemd.device-timeout=120"
 echo "emergency shell after $(($(date +%s) - start)) s"
 boot_text >/dev/null

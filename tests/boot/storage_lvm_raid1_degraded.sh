@@ -5,8 +5,7 @@
 source "$(dirname "$0")/../lib/common.sh"
 source "$TESTS_LIB/boot.sh"
 source "$TESTS_LIB/disks.sh"
-source "$TESTS_LIB/degraded-disks.sh"
-degraded_disks
+storage_disks
 
 storage_initrd "$T/initrd.img" --profile lvm
 # dm_raid's first load (raid456's benchmarks) is slow under TCG on a loaded
@@ -15,7 +14,7 @@ root="root=/dev/$VG_lvmraid/root rw rootflags=x-systemd.device-timeout=400"
 
 # Complete: no degraded activation.
 boot_expect_root --kernel "$T/vmlinuz" --initrd "$T/initrd.img" \
-  $(degraded_drives lvmraid) --timeout 600 --append "$root"
+  $(storage_drives lvmraid) --timeout 600 --append "$root"
 boot_text >/dev/null
 expect_in "$BOOT_TEXT" "storage-hook: root /dev/mapper/$VG_lvmraid-root / ext4"
 # (the status line is ellipsised in the middle on an 80-column console)
@@ -26,7 +25,7 @@ expect_not_in "$BOOT_TEXT" "activationmode degraded"
 # The second disk missing: the default wait, then degraded.
 start=$(date +%s)
 boot_expect_root --kernel "$T/vmlinuz" --initrd "$T/initrd.img" \
-  $(degraded_drives lvmraid 0) --timeout 600 --append "$root"
+  $(storage_drives lvmraid 0) --timeout 600 --append "$root"
 echo "degraded boot (default 30 s wait): $(($(date +%s) - start)) s to the root"
 boot_text >/dev/null
 expect_in "$BOOT_TEXT" "storage-hook: root /dev/mapper/$VG_lvmraid-root / ext4"
