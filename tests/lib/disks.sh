@@ -162,7 +162,8 @@ storage_root_time() {
 }
 
 # storage_boot SET ROOT-ARGS [initpack qemu args…]: boots $T/initrd.img
-# with the set's disks; the boot must reach the root.
+# with the set's disks; the boot must reach the root. Prints the time it
+# took (storage_root_time), for comparison with the degraded boots.
 storage_boot() {
   local name=$1 append=$2
   shift 2
@@ -172,6 +173,7 @@ storage_boot() {
     "${drives[@]}" --append "$append" "$@"
   boot_text >/dev/null
   expect_in "$BOOT_LOG" "systemd[1]: Running in initrd."
+  storage_root_time
 }
 
 # storage_initrd OUT [initpack build args…]: the image under test, from the
