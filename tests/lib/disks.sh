@@ -14,6 +14,7 @@
 #   storage_copy lvmraid DIR       # writable copies, for boots that follow
 #   storage_initrd OUT --profile luks [build args…]   the image under test
 #   storage_root_time              # prints the last boot's time to the root
+#   storage_expect_emergency --drive … --append …   a boot ending in emergency
 #
 # The test root in every set is make_test_root's, plus a hook printing the
 # block devices the root sits on ("storage-hook: …").
@@ -34,7 +35,10 @@ _storage_key() {
   local p
   {
     cat "$TESTS_LIB/disk-builder" "$TESTS_LIB/storage-layout.sh" \
-      "$TESTS_LIB/disks.sh" "$TESTS_LIB/boot.sh" "$(command -v busybox)"
+      "$TESTS_LIB/boot.sh" "$(command -v busybox)"
+    # Of this file, what makes the disks (not the helpers tests boot with).
+    declare -f _storage_build _storage_root_hook
+    echo "$_STORAGE_BUILDER_PROFILES"
     for p in $_STORAGE_BUILDER_PROFILES; do
       find "$INITPACK_PROFILES_DIR/$p" -type f ! -path '*/lib/systemd/*' \
         ! -path '*/usr/lib/initpack/*' | LC_ALL=C sort | xargs cat
@@ -174,6 +178,21 @@ storage_boot() {
   boot_text >/dev/null
   expect_in "$BOOT_LOG" "systemd[1]: Running in initrd."
   storage_root_time
+}
+
+# storage_expect_emergency [initpack qemu args…]: boots $T/initrd.img,
+# which must end in the emergency shell, without reaching the root, after
+# systemd timed out waiting for the root device; what the console said from
+# then on lands in $T/emergency.txt, for the test to check.
+storage_expect_emergency() {
+  local start=$SECONDS
+  boot_expect_failure "You are in emergency mode" --kernel "$T/vmlinuz" \
+    --initrd "$T/initrd.img" "$@"
+  echo "emergency shell after $((SECONDS - start)) s"
+  boot_text >/dev/null
+  expect_not_in "$BOOT_LOG" "$TEST_ROOT_MARKER"
+  sed -n '/Timed out waiting for device/,$p' "$BOOT_TEXT" >"$T/emergency.txt"
+  [ -s "$T/emergency.txt" ] || fail "systemd did not time out waiting for the root"
 }
 
 # storage_initrd OUT [initpack build args…]: the image under test, from the
