@@ -10,7 +10,11 @@
 #
 #   storage_disks                  # builds or finds the sets; sets STORAGE_DIR
 #   storage_drives luks            # "--drive FILE,snapshot" arguments for a set
+#   storage_drives lvmraid 0       # … for some of its disks (degraded tests)
+#   storage_copy lvmraid DIR       # writable copies, for boots that follow
 #   storage_initrd OUT --profile luks [build args…]   the image under test
+#   storage_root_time              # prints the last boot's time to the root
+#   storage_expect_emergency --drive … --append …   a boot ending in emergency
 #
 # The test root in every set is make_test_root's, plus a hook printing the
 # block devices the root sits on ("storage-hook: …").
@@ -23,14 +27,21 @@ _STORAGE_BUILDER_PROFILES="luks tpm2 lvm raid btrfs xfs"
 # What the disks depend on: the builder, the layout, the storage profiles
 # the builder's image is made from (not the default profile, which other
 # work changes often and which does not shape the disks), the test root
-# (boot.sh, busybox) and the kernel.
+# (boot.sh, busybox) and the kernel. The builder runs udevd but no
+# systemd, so the profiles' units, generators and the scripts they run
+# (lib/systemd/, usr/lib/initpack/) cannot shape the disks: left out, so
+# work on them does not cost a builder boot.
 _storage_key() {
   local p
   {
     cat "$TESTS_LIB/disk-builder" "$TESTS_LIB/storage-layout.sh" \
-      "$TESTS_LIB/disks.sh" "$TESTS_LIB/boot.sh" "$(command -v busybox)"
+      "$TESTS_LIB/boot.sh" "$(command -v busybox)"
+    # Of this file, what makes the disks (not the helpers tests boot with).
+    declare -f _storage_build _storage_root_hook
+    echo "$_STORAGE_BUILDER_PROFILES"
     for p in $_STORAGE_BUILDER_PROFILES; do
-      find "$INITPACK_PROFILES_DIR/$p" -type f | LC_ALL=C sort | xargs cat
+      find "$INITPACK_PROFILES_DIR/$p" -type f ! -path '*/lib/systemd/*' \
+        ! -path '*/usr/lib/initpack/*' | LC_ALL=C sort | xargs cat
     done
     echo "$KERNEL_VERSION"
   } | sha256sum | cut -c1-16
@@ -57,7 +68,9 @@ storage_disks() {
   exec {lock}>"$TEST_CACHE/.storage.lock"
   flock -w 1200 "$lock" || fail "waited too long for $TEST_CACHE/.storage.lock"
   if [ ! -e "$STORAGE_DIR/done" ]; then
-    rm -rf "$TEST_CACHE/storage"
+    # Sets of other keys (other worktrees' inputs) stay while in use.
+    find "$TEST_CACHE/storage" -mindepth 1 -maxdepth 1 -type d -mmin +180 \
+      -exec rm -rf {} + 2>/dev/null || true
     dir="$TEST_CACHE/storage.new"
     rm -rf "$dir"
     mkdir -p "$dir"
@@ -68,6 +81,7 @@ storage_disks() {
     mkdir -p "$TEST_CACHE/storage"
     mv "$dir" "$STORAGE_DIR"
   fi
+  touch "$STORAGE_DIR"
   exec {lock}>&-
 }
 
@@ -130,8 +144,30 @@ storage_drives() {
   done
 }
 
+# storage_copy SET DIR: writable copies of the set's disks, DIR/SET.N.img,
+# for a test whose boots must see what the one before wrote.
+storage_copy() {
+  local name=$1 dir=$2 f
+  mkdir -p "$dir"
+  for f in "$STORAGE_DIR/$name".*.img; do
+    cp --sparse=always "$f" "$dir/"
+  done
+}
+
+# storage_root_time: prints how long the last boot took from the kernel's
+# start to the root, by the guest's clock (the test root's uptime at its
+# init, which a loaded host stretches less than wall time), e.g.
+# "time to the root: 41.20 s guest uptime".
+storage_root_time() {
+  local up
+  up=$(sed -n "s/.*$TEST_ROOT_MARKER uptime=\([0-9.]*\).*/\1/p" "$BOOT_LOG" | tail -n 1)
+  [ -n "$up" ] || fail "no $TEST_ROOT_MARKER uptime= in $BOOT_LOG"
+  echo "time to the root: $up s guest uptime"
+}
+
 # storage_boot SET ROOT-ARGS [initpack qemu args…]: boots $T/initrd.img
-# with the set's disks; the boot must reach the root.
+# with the set's disks; the boot must reach the root. Prints the time it
+# took (storage_root_time), for comparison with the degraded boots.
 storage_boot() {
   local name=$1 append=$2
   shift 2
@@ -141,6 +177,22 @@ storage_boot() {
     "${drives[@]}" --append "$append" "$@"
   boot_text >/dev/null
   expect_in "$BOOT_LOG" "systemd[1]: Running in initrd."
+  storage_root_time
+}
+
+# storage_expect_emergency [initpack qemu args…]: boots $T/initrd.img,
+# which must end in the emergency shell, without reaching the root, after
+# systemd timed out waiting for the root device; what the console said from
+# then on lands in $T/emergency.txt, for the test to check.
+storage_expect_emergency() {
+  local start=$SECONDS
+  boot_expect_failure "You are in emergency mode" --kernel "$T/vmlinuz" \
+    --initrd "$T/initrd.img" "$@"
+  echo "emergency shell after $((SECONDS - start)) s"
+  boot_text >/dev/null
+  expect_not_in "$BOOT_LOG" "$TEST_ROOT_MARKER"
+  sed -n '/Timed out waiting for device/,$p' "$BOOT_TEXT" >"$T/emergency.txt"
+  [ -s "$T/emergency.txt" ] || fail "systemd did not time out waiting for the root"
 }
 
 # storage_initrd OUT [initpack build args…]: the image under test, from the
