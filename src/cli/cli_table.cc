@@ -120,6 +120,11 @@ bool CliOption::wants_dir() const {
 bool CliOption::wants_file() const {
   if (setting)
     return setting->type == SettingType::Path || setting->relative_to_file;
+  // A command's own option: by its value's name; numbers are not files.
+  static const char *const numbers[] = {"INT", "UINT", "FLOAT", "NUMBER"};
+  for (const char *n : numbers)
+    if (metavar == n)
+      return false;
   return takes_value && choices.empty();
 }
 

@@ -15,7 +15,8 @@ for f in bin/initpack lib/initpack/initpack-stage1 share/initpack/profiles/defau
   sbin/update-initramfs etc/kernel/postinst.d/initpack etc/kernel/postrm.d/initpack \
   etc/initpack/initpack.conf lib/kernel/install.d/50-initpack.install \
   lib/kernel/install.d/86-initpack-single-initrd.install \
-  share/man/man1/initpack.1 share/man/man5/initpack.conf.5; do
+  share/man/man1/initpack.1 share/man/man5/initpack.conf.5 \
+  share/bash-completion/completions/initpack share/zsh/vendor-completions/_initpack; do
   [ -e "$T/prefix/$f" ] || fail "cmake --install did not install $f"
 done
 # The installed man pages are found by man(1) through the prefix's
