@@ -9,6 +9,7 @@
 #include "image/extras.h"
 #include "image/initrd_setup.h"
 #include "image/microcode.h"
+#include "image/record_manifest.h"
 #include "image/sysusers.h"
 #include "image/units.h"
 #include "kernel/kernel.h"
@@ -49,6 +50,7 @@ static void prepare_kernel(Context &ctx) {
     std::string dir = unpack_to_directory(ctx, p);
     if (!list_kernel_versions(dir + "/usr/lib/modules").empty()) {
       use_unpacked_kernel(ctx, dir);
+      ctx.kernel.package = p; // for the image manifest
       return;
     }
   }
@@ -168,6 +170,9 @@ void build_image(Context &ctx) {
   // Everything the image runs must be in it: interpreters, libraries,
   // units' and udev rules' programs.
   check_image_consistency(ctx);
+
+  // What it was built from: packages, kernel, initpack, configuration.
+  add_image_manifest(ctx);
 
   // Write the image (after the early microcode cpio, when asked).
   EarlyCpio early;

@@ -35,6 +35,7 @@ struct KernelInfo {
   std::string version;     // uname -r, e.g. 6.1.0-26-amd64
   std::string modules_dir; // directory holding kernel/ and modules.*
   std::string image_path;  // vmlinuz, when known
+  PackageRef package;      // the linux-image package it came from, if any
 };
 
 // One kernel module chosen for the image (kernel/module_select.h).

@@ -72,6 +72,7 @@ int main(int argc, char **argv) {
   register_sign_command(app, ctx, &exit_code);
   register_addon_command(app, ctx, &exit_code);
   register_credential_command(app, ctx, &exit_code);
+  register_generate_command(app, ctx, &exit_code);
 
   try {
     app.parse(argc, argv);

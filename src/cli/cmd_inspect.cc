@@ -2,8 +2,10 @@
 // the segments (offset, compression, sizes), then every entry; or, with
 // --json, the same as one JSON object; --cat prints one file, --extract
 // writes the tree out. A UKI shows its section table first, then its
-// initrd (.ucode + .initrd) the same way.
+// initrd (.ucode + .initrd) the same way. An image initpack built ends with
+// its manifest (codec/image_manifest.h); --manifest prints only that.
 #include "cli/commands.h"
+#include "codec/image_manifest.h"
 #include "context.h"
 #include "inspect/extract.h"
 #include "inspect/initrd_diff.h"
@@ -27,6 +29,7 @@ struct InspectArgs {
   bool json = false;
   std::string cat;
   std::string extract;
+  bool manifest = false;
 };
 
 // The image to list: an initrd read from its file, or a UKI's initrd held
@@ -148,9 +151,11 @@ void print_listing(const std::string &image,
 }
 
 void print_json(const Source &src, const std::vector<InitrdSegment> &segs,
-                const std::vector<InitrdEntry> &entries) {
+                const std::vector<InitrdEntry> &entries,
+                const nlohmann::ordered_json &manifest) {
   nlohmann::ordered_json j;
   j["image"] = src.path;
+  j["manifest"] = manifest;
   if (!src.uki.sections.empty())
     j["uki"] = uki_json(src.uki);
   j["segments"] = nlohmann::ordered_json::array();
@@ -272,6 +277,43 @@ int extract(Context &ctx, const InspectArgs &opts) {
   return 0;
 }
 
+// The manifest as text: a head line, then one line per package.
+std::string manifest_text(const ImageManifest &m) {
+  std::string out = fmt::format(
+      "Manifest: {}: initpack {}, kernel {}, {}, configuration sha256:{}, "
+      "{} packages{}\n",
+      kImageManifestPath, m.initpack_version,
+      m.kernel.empty() ? "(none)" : m.kernel, m.architecture, m.config_sha256,
+      m.packages.size(),
+      m.source_date_epoch
+          ? ", SOURCE_DATE_EPOCH " + std::to_string(*m.source_date_epoch)
+          : "");
+  for (const ManifestPackage &p : m.packages)
+    out +=
+        fmt::format("  {:<32} {:<28} {}\n", p.name, p.version, p.architecture);
+  return out;
+}
+
+// The image's manifest, when it has one: its bytes in *text, parsed in *m.
+// A manifest that does not parse is reported and otherwise ignored (the
+// listing still works); --manifest makes its absence an error.
+bool find_manifest(Context &ctx, const InspectArgs &opts,
+                   const std::string &text, ImageManifest *m) {
+  std::string err;
+  if (text.empty()) {
+    if (opts.manifest)
+      Fatal(ctx) << opts.image << ": no manifest (" << kImageManifestPath
+                 << "): not an image initpack built";
+    return false;
+  }
+  if (parse_image_manifest(text, m, &err))
+    return true;
+  if (opts.manifest)
+    Fatal(ctx) << opts.image << ": " << kImageManifestPath << ": " << err;
+  Warn(ctx) << opts.image << ": " << kImageManifestPath << ": " << err;
+  return false;
+}
+
 int inspect(Context &ctx, const InspectArgs &opts) {
   Timer timer(ctx, "inspect");
   if (!opts.cat.empty())
@@ -281,15 +323,31 @@ int inspect(Context &ctx, const InspectArgs &opts) {
   Source src = open_source(ctx, opts.image);
   std::vector<InitrdSegment> segs;
   std::vector<InitrdEntry> entries;
-  std::string err;
-  if (!read_source(src, &segs, &entries, &err))
+  std::string err, text;
+  auto keep_manifest = [&](const InitrdEntry &e, std::string_view data) {
+    if (e.path == kImageManifestPath && S_ISREG(e.mode))
+      text = data;
+  };
+  if (!read_source(src, &segs, &entries, &err, keep_manifest))
     Fatal(ctx) << err;
-  if (opts.json) {
-    print_json(src, segs, entries);
+  ImageManifest m;
+  bool has_manifest = find_manifest(ctx, opts, text, &m);
+  if (opts.manifest) {
+    // JSON: the stored bytes as they are (deterministic, sorted).
+    std::string out = opts.json ? text : manifest_text(m);
+    fwrite(out.data(), 1, out.size(), stdout);
+  } else if (opts.json) {
+    print_json(src, segs, entries,
+               has_manifest ? nlohmann::ordered_json::parse(text)
+                            : nlohmann::ordered_json());
   } else {
     if (!src.uki.sections.empty())
       print_uki_sections(src);
     print_listing(src.path, segs, entries);
+    if (has_manifest) {
+      std::string out = manifest_text(m);
+      fwrite(out.data(), 1, out.size(), stdout);
+    }
   }
   return 0;
 }
@@ -313,8 +371,13 @@ void register_inspect_command(CLI::App &app, Context &ctx, int *exit_code) {
                               "Write the files out below DIR (paths never "
                               "leave DIR; owners kept when run as root)")
                   ->option_text("DIR");
-  cat->excludes(json)->excludes(ext);
-  ext->excludes(json);
+  auto *manifest = cmd->add_flag(
+      "--manifest", opts->manifest,
+      "Print only the image's manifest: the packages and versions it was "
+      "built from, its kernel, initpack's version and the configuration's "
+      "hash (with --json: the manifest as stored)");
+  cat->excludes(json)->excludes(ext)->excludes(manifest);
+  ext->excludes(json)->excludes(manifest);
   cmd->callback([&ctx, exit_code, opts] { *exit_code = inspect(ctx, *opts); });
 }
 

@@ -30,6 +30,10 @@ void register_addon_command(CLI::App &app, Context &ctx, int *exit_code);
 // (cli/cmd_credential.cc).
 void register_credential_command(CLI::App &app, Context &ctx, int *exit_code);
 
+// initpack generate man1|man5, hidden: what the build generates from the
+// option tables (cli/cmd_generate.cc).
+void register_generate_command(CLI::App &app, Context &ctx, int *exit_code);
+
 // initpack build (cli/cmd_build.cc).
 void register_build_command(CLI::App &app, Context &ctx, int *exit_code);
 

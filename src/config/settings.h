@@ -3,8 +3,9 @@
 // flags, its type, how repeated assignments merge, its help text and the
 // Config member it fills. Its default is the member's initializer in
 // config.h. The INI reader, the command line (--help included), the
-// validation, `initpack summary`, the sample config and the man page
-// doc/initpack.conf.5.md are all generated from this one table.
+// validation, `initpack summary`, the sample config, the man page
+// doc/initpack.conf.5.md and the installed man pages (cli/man_page.h) are
+// all generated from this one table.
 //
 // Names follow mkosi(1) wherever the meaning is the same, so mkosi-initrd
 // drop-ins can be copied.

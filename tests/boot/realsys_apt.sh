@@ -61,6 +61,10 @@ is_initpacks() {
   grep -qx usr/lib/systemd/systemd "$T/list"
 }
 is_initpacks || fail "installing initpack did not rebuild $initrd"
+# Its manifest names the kernel and the packages it came from.
+expect_in "$T/inspect" "Manifest: usr/lib/initpack/manifest.json: initpack "
+expect_in "$T/inspect" ", kernel $KVER, amd64,"
+grep -qE '^  systemd +[0-9]' "$T/inspect" || fail "the manifest lists no systemd"
 
 # The kernel's postinst runs /etc/kernel/postinst.d/initpack, once.
 rm "$initrd"

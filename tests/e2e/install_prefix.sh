@@ -5,7 +5,7 @@
 # only tree left, and INITPACK_PROFILES_DIR is unset).
 source "$(dirname "$0")/../lib/common.sh"
 source "$TESTS_LIB/debian.sh"
-need cmake cpio zstd python3
+need cmake cpio zstd python3 man
 debian_fixture
 unset INITPACK_PROFILES_DIR
 
@@ -14,9 +14,18 @@ cmake --install "$INITPACK_BUILD_DIR" --prefix "$T/prefix" >"$T/install.log" 2>&
 for f in bin/initpack lib/initpack/initpack-stage1 share/initpack/profiles/default/profile.conf \
   sbin/update-initramfs etc/kernel/postinst.d/initpack etc/kernel/postrm.d/initpack \
   etc/initpack/initpack.conf lib/kernel/install.d/50-initpack.install \
-  lib/kernel/install.d/86-initpack-single-initrd.install; do
+  lib/kernel/install.d/86-initpack-single-initrd.install \
+  share/man/man1/initpack.1 share/man/man5/initpack.conf.5 \
+  share/bash-completion/completions/initpack share/zsh/vendor-completions/_initpack; do
   [ -e "$T/prefix/$f" ] || fail "cmake --install did not install $f"
 done
+# The installed man pages are found by man(1) through the prefix's
+# share/man and render (e2e/man_pages checks their content).
+MANPATH="$T/prefix/share/man" MANWIDTH=80 man initpack.conf 2>"$T/man.err" >"$T/man.txt"
+[ ! -s "$T/man.err" ] || { cat "$T/man.err" >&2; fail "man initpack.conf printed errors"; }
+expect_in "$T/man.txt" "CompressOutput="
+MANPATH="$T/prefix/share/man" MANWIDTH=80 man 1 initpack >"$T/man.txt"
+expect_in "$T/man.txt" "initpack — build Linux initrds directly from distribution packages"
 
 # Moved after installation: data is found relative to the binary.
 mv "$T/prefix" "$T/moved"
