@@ -14,7 +14,8 @@ source "$TESTS_LIB/deb.sh"
 source "$TESTS_LIB/realsys.sh"
 need qemu-system-x86_64 mkfs.ext4
 # Not yet in CI: building the .deb is a second full compile with Debian's
-# flags (about 9 min on 2 cores), and the whole flow has not run green yet.
+# flags (5 min with a warm ccache, about 15 on 2 loaded cores); the test
+# took 414 s in all here with the package build cached by ccache.
 [ -n "${INITPACK_TEST_DEB:-}" ] ||
   skip "set INITPACK_TEST_DEB=1 to build the .deb and adopt it in a real system"
 
