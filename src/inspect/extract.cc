@@ -103,8 +103,9 @@ bool Extractor::make_room(int parent, const std::string &base, bool keep_dir,
 
 void Extractor::set_owner_time(int parent, const std::string &base,
                                const InitrdEntry &e) {
-  if (as_root_)
-    fchownat(parent, base.c_str(), e.uid, e.gid, AT_SYMLINK_NOFOLLOW);
+  if (as_root_ &&
+      fchownat(parent, base.c_str(), e.uid, e.gid, AT_SYMLINK_NOFOLLOW) < 0)
+    warnings_.push_back(e.path + ": cannot set the owner: " + errno_string());
   struct timespec t[2] = {{time_t(e.mtime), 0}, {time_t(e.mtime), 0}};
   utimensat(parent, base.c_str(), t, AT_SYMLINK_NOFOLLOW);
 }
@@ -195,8 +196,8 @@ bool Extractor::add(const InitrdEntry &e, std::string_view data,
           e.path + ": cannot create a device node here: " + errno_string());
       return true;
     }
-    if (r == 0)
-      fchmodat(parent.fd, base.c_str(), e.mode & 07777, 0);
+    if (r == 0 && fchmodat(parent.fd, base.c_str(), e.mode & 07777, 0) < 0)
+      warnings_.push_back(e.path + ": cannot set the mode: " + errno_string());
     break;
   default:
     *err = e.path + ": unknown file type in mode " + std::to_string(e.mode);
@@ -221,8 +222,10 @@ bool Extractor::finish(std::string *err) {
         fstatat(parent.fd, base.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0 ||
         !S_ISDIR(st.st_mode))
       continue; // replaced by a later entry
-    if (as_root_)
-      fchownat(parent.fd, base.c_str(), it->uid, it->gid, AT_SYMLINK_NOFOLLOW);
+    if (as_root_ && fchownat(parent.fd, base.c_str(), it->uid, it->gid,
+                             AT_SYMLINK_NOFOLLOW) < 0)
+      warnings_.push_back(it->path +
+                          ": cannot set the owner: " + errno_string());
     if (fchmodat(parent.fd, base.c_str(), it->mode & 07777, 0) < 0) {
       *err = it->path + ": cannot set mode: " + errno_string();
       return false;
