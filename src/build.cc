@@ -77,14 +77,16 @@ static EarlyCpio prepare_microcode(Context &ctx) {
 
 // vmlinuz beside the initrd when the kernel came from a package, so that
 // `initpack qemu` (and a boot loader entry) finds the matching kernel.
-static void write_kernel_image(Context &ctx) {
+// Returns its path, or "" when none was written.
+static std::string write_kernel_image(Context &ctx) {
   if (ctx.config.kernel_package.empty() || ctx.kernel.image_path.empty())
-    return;
+    return "";
   std::string dest = join_path(dirname(ctx.config.output), "vmlinuz");
   std::string data, err;
   if (!read_file(ctx.kernel.image_path, &data, &err) ||
       !write_file(dest, data, &err))
     Fatal(ctx) << "cannot write " << dest << ": " << err;
+  return dest;
 }
 
 static void print_explanations(Context &ctx) {
@@ -95,23 +97,24 @@ static void print_explanations(Context &ctx) {
             << explain_modules(ctx.modules);
 }
 
-static void print_result(Context &ctx, double seconds) {
+static BuildResult result(Context &ctx,
+                          std::chrono::steady_clock::time_point start) {
+  BuildResult r;
+  r.output = ctx.config.output;
   struct stat st;
-  uint64_t size = stat(ctx.config.output.c_str(), &st) == 0 ? st.st_size : 0;
-  if (ctx.diag.quiet)
-    return;
-  std::cerr << fmt::format(
-      "{}: {:.1f} MB ({}), {} packages, {} paths, {} modules for {}, "
-      "{:.1f} s\n",
-      ctx.config.output, size / 1e6,
-      compression_name(ctx.config.encoding.compression), ctx.packages.size(),
-      ctx.tree.size(), ctx.modules.size(), ctx.kernel.version, seconds);
+  if (stat(r.output.c_str(), &st) == 0)
+    r.bytes = st.st_size;
+  r.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  return r;
 }
 
 // An extension image (Format=sysext/confext): the packages' and the extra
 // trees' files only, for a system that already has its base; no kernel, no
 // users or units (the system it extends has those).
-static void build_extension(Context &ctx) {
+static BuildResult
+build_extension(Context &ctx, std::chrono::steady_clock::time_point start) {
   if (!ctx.config.packages.empty()) {
     ctx.packages = resolve_packages(ctx, ctx.config.packages);
     fetch_packages(ctx, ctx.packages);
@@ -119,18 +122,18 @@ static void build_extension(Context &ctx) {
   }
   add_extra_trees(ctx);
   remove_files(ctx);
+  checkpoint(ctx); // Strict=yes
   write_image(ctx, nullptr);
+  return result(ctx, start);
 }
 
-void build_image(Context &ctx) {
+BuildResult build_image(Context &ctx) {
   auto start = std::chrono::steady_clock::now();
   // What a killed earlier run left in $TMPDIR.
   remove_stale_temp_dirs();
   check_image_format(ctx);
-  if (is_extension_format(ctx.config.format)) {
-    build_extension(ctx);
-    return;
-  }
+  if (is_extension_format(ctx.config.format))
+    return build_extension(ctx, start);
 
   // Which kernel the image is for.
   prepare_kernel(ctx);
@@ -174,18 +177,22 @@ void build_image(Context &ctx) {
   // What it was built from: packages, kernel, initpack, configuration.
   add_image_manifest(ctx);
 
+  // Strict=yes: a warning about the configuration stops here, before any
+  // output is written.
+  checkpoint(ctx);
+
   // Write the image (after the early microcode cpio, when asked).
   EarlyCpio early;
   if (ctx.config.microcode)
     early = prepare_microcode(ctx);
   write_image(ctx, ctx.config.microcode ? &early : nullptr);
-  write_kernel_image(ctx);
+  std::string vmlinuz = write_kernel_image(ctx);
 
   if (ctx.explain)
     print_explanations(ctx);
-  print_result(ctx, std::chrono::duration<double>(
-                        std::chrono::steady_clock::now() - start)
-                        .count());
+  BuildResult r = result(ctx, start);
+  r.kernel_image = vmlinuz;
+  return r;
 }
 
 } // namespace initpack

@@ -57,6 +57,10 @@ struct Config {
   // KernelModules=: mkosi's ordered globs (kernel/module_globs.h), with
   // the words "default" and "host"; applied after the two above.
   std::vector<std::string> kernel_modules;
+  // KernelModulesLoad=: included like KernelModulesInclude= names, and
+  // loaded at boot (etc/modules-load.d/initpack.conf), as dracut's
+  // force_drivers.
+  std::vector<std::string> kernel_modules_load;
   std::vector<std::string> firmware_packages;
   bool hostonly = false; // KernelModulesIncludeHost=
   // Where hostonly mode reads the machine's devices and mounts; tests point
@@ -106,6 +110,7 @@ struct Config {
   // [Build]
   std::string cache_directory; // empty: XDG cache / /var/cache
   bool offline = false;
+  bool strict = false; // Strict=: StrictWarn (util/diag.h) is an error
   int download_connections = 8;
   int download_timeout = 900;      // seconds for one transfer; 0: none
   int download_stall_timeout = 30; // seconds under 1 KiB before giving up

@@ -584,6 +584,20 @@ private:
     if (!c.source_date_epoch)
       source_date_epoch_from_environment(c);
     resolve_output_encoding(c, where);
+    warn_unused_settings(c, where);
+  }
+
+  // Settings the chosen output cannot use are said, never dropped quietly.
+  void warn_unused_settings(const Config &c,
+                            const std::map<std::string, std::string> &where) {
+    auto it = where.find("KernelCommandLine");
+    if (!c.kernel_command_line.empty() && c.format != Format::Uki &&
+        it != where.end())
+      warning(it->second +
+              " is not used by Format=" + std::string(format_name(c.format)) +
+              ": an initrd carries no kernel command line, the boot loader "
+              "gives the kernel one (kernel-install takes it from "
+              "/etc/kernel/cmdline); Format=uki embeds it");
   }
 
   // Profile trees go first, so ExtraTrees= from files and the command line
@@ -648,10 +662,11 @@ void load_config(Context &ctx, const CliConfig &cli) {
   Timer timer(ctx, "load config");
   std::vector<std::string> errors, notes, warnings;
   ctx.config = resolve_config(cli, &errors, &notes, &warnings);
+  ctx.diag.strict = ctx.config.strict;
   for (const std::string &n : notes)
     Log(ctx) << "config: " << n;
   for (const std::string &w : warnings)
-    Warn(ctx) << w;
+    StrictWarn(ctx) << w;
   for (const std::string &e : errors)
     Error(ctx) << e;
   checkpoint(ctx);

@@ -288,6 +288,19 @@ const std::vector<Setting> &settings() {
                "--kernel-modules 'default,-drivers/gpu/'",
        .merge = Merge::Append},
       {.section = "Content",
+       .key = "KernelModulesLoad",
+       .flags = "--kernel-modules-load",
+       .type = List,
+       .member = &Config::kernel_modules_load,
+       .metavar = "MODULE",
+       .help = "Kernel modules to load at boot whether or not a device asks "
+               "for them (dracut's force_drivers): each is included with its "
+               "dependencies and named in the image's "
+               "/etc/modules-load.d/initpack.conf, which "
+               "systemd-modules-load.service reads. Example: "
+               "--kernel-modules-load dm_crypt",
+       .merge = Merge::Append},
+      {.section = "Content",
        .key = "KernelModulesIncludeHost",
        .flags = "--hostonly,!--no-hostonly",
        .type = Bool,
@@ -609,6 +622,17 @@ const std::vector<Setting> &settings() {
        .member = &Config::offline,
        .metavar = "BOOL",
        .help = "Use only what is in the cache; never touch the network."},
+      {.section = "Build",
+       .key = "Strict",
+       .flags = "--strict,!--no-strict",
+       .type = Bool,
+       .member = &Config::strict,
+       .metavar = "BOOL",
+       .help = "Make the configuration's warnings errors: a kernel module "
+               "name or pattern that matches nothing, a unit to enable "
+               "that has nothing to enable, a setting the output format does "
+               "not use, a mkosi or dracut setting initpack ignores. For "
+               "builds that must be exactly what the configuration says."},
       {.section = "Build",
        .key = "DownloadConnections",
        .flags = "--download-connections",

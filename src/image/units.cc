@@ -111,7 +111,7 @@ void enable_units(Context &ctx) {
       todo.push_back(also);
     if (inst.wanted_by.empty() && inst.required_by.empty() &&
         inst.upheld_by.empty() && inst.alias.empty() && inst.also.empty())
-      Warn(ctx) << "EnableUnits=" << unit
+      StrictWarn(ctx) << "EnableUnits=" << unit
                 << ": the unit has no [Install] section; nothing to enable";
     Log(ctx) << "enabled " << name;
   }

@@ -148,7 +148,7 @@ void Selector::add(const std::string &name, Source source,
 
 void Selector::apply_rule(const ModuleRule &rule, Source source) {
   std::string why = source == Source::Explicit
-                        ? "KernelModulesInclude=" + rule.text
+                        ? rule.origin + rule.text
                         : "default list rule '" + rule.text + "'";
   bool matched = false;
   if (rule.kind == ModuleRule::Kind::Name) {
@@ -177,9 +177,9 @@ void Selector::apply_rule(const ModuleRule &rule, Source source) {
   }
   if (matched)
     return;
-  if (source == Source::Explicit)
-    Error(ctx_) << "KernelModulesInclude=" << rule.text
-                << ": no such kernel module in " << u_.modules_dir;
+  if (source == Source::Explicit) // as mkosi: a warning, unless Strict=
+    StrictWarn(ctx_) << rule.origin << rule.text
+                     << ": no such kernel module in " << u_.modules_dir;
   else // the list serves many kernels; not every one has every module
     Log(ctx_) << rule.origin << ": '" << rule.text << "' matches no module in "
               << u_.modules_dir;
@@ -224,8 +224,8 @@ void Selector::apply_globs(const std::vector<std::string> &patterns) {
         matched = true;
       }
     if (!matched)
-      Warn(ctx_) << "KernelModules=" << p << ": no such kernel module in "
-                 << u_.modules_dir;
+      StrictWarn(ctx_) << "KernelModules=" << p << ": no such kernel module in "
+                       << u_.modules_dir;
   }
 }
 
@@ -290,6 +290,17 @@ select_modules(Context &ctx, const ModuleUniverse &u, Kmod &kmod,
     } else {
       sel.apply_rule(rule, Source::Explicit);
     }
+  }
+  for (const std::string &name : ctx.config.kernel_modules_load) {
+    ModuleRule rule;
+    std::string err;
+    if (!parse_module_rule(name, "KernelModulesLoad=", &rule, &err))
+      Error(ctx) << err;
+    else if (rule.kind != ModuleRule::Kind::Name)
+      Error(ctx) << "KernelModulesLoad=" << name
+                 << ": a module name, not a pattern or word";
+    else
+      sel.apply_rule(rule, Source::Explicit);
   }
   if (with_host || ctx.config.hostonly)
     sel.apply_host(host);

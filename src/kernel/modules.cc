@@ -146,6 +146,26 @@ void install_modules(Context &ctx, const std::vector<ModuleChoice> &modules) {
   }
 }
 
+// KernelModulesLoad=: the names systemd-modules-load.service loads at boot,
+// in the order given, once each; only those that are modules in the image
+// (a built-in one is loaded already, a missing one was reported).
+void write_modules_load(Context &ctx, const std::vector<ModuleChoice> &chosen) {
+  std::set<std::string> in_image;
+  for (const ModuleChoice &m : chosen)
+    in_image.insert(m.name);
+  std::string text = "# KernelModulesLoad= (initpack)\n";
+  std::set<std::string> listed;
+  for (const std::string &name : ctx.config.kernel_modules_load) {
+    std::string n = normalize_module_name(name);
+    if (in_image.count(n) && listed.insert(n).second)
+      text += n + "\n";
+  }
+  if (listed.empty())
+    return;
+  ctx.tree.add_file("etc/modules-load.d/initpack.conf",
+                    Content::from_bytes(text), 0644, kOrigin);
+}
+
 } // namespace
 
 void add_kernel_modules(Context &ctx) {
@@ -194,6 +214,7 @@ void add_kernel_modules(Context &ctx, const std::string &host_firmware_dir) {
               << ": the image relies on built-in drivers alone";
   add_module_firmware(ctx, chosen, host_firmware_dir);
   install_modules(ctx, chosen);
+  write_modules_load(ctx, chosen);
   Log(ctx) << "kernel modules: " << chosen.size() << " of "
            << universe.files.size() << " (" << seeds.size() << " chosen, the "
            << "rest needed by them)";

@@ -21,6 +21,16 @@ Warn::~Warn() {
     std::cerr << "initpack: warning: " << out_.str() << "\n";
 }
 
+StrictWarn::~StrictWarn() {
+  std::lock_guard lock(diag_.mu);
+  if (diag_.strict) {
+    diag_.error_count++;
+    std::cerr << "initpack: error: " << out_.str() << " (Strict=yes)\n";
+  } else if (!diag_.quiet) {
+    std::cerr << "initpack: warning: " << out_.str() << "\n";
+  }
+}
+
 Log::~Log() {
   if (!diag_.verbose)
     return;

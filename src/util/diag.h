@@ -7,6 +7,9 @@
 //     records and continues; checkpoint(ctx) after the pass stops the run if
 //     any error was recorded, so a user sees every config error at once.
 //   Warn(ctx) << ...;   Log(ctx) << ...;  (Log prints only with --verbose)
+//   StrictWarn(ctx) << "KernelModules=" << p << ": no such kernel module";
+//     a setting that names nothing or has no effect: a warning, or an Error
+//     under Strict=yes (diag.strict).
 #pragma once
 
 #include <mutex>
@@ -19,6 +22,7 @@ namespace initpack {
 struct Diagnostics {
   bool verbose = false;
   bool quiet = false;
+  bool strict = false; // Strict=: StrictWarn is an Error
   int error_count = 0;
   std::mutex mu; // parallel passes report too
 };
@@ -72,6 +76,20 @@ public:
   explicit Warn(Diagnostics &diag) : diag_(diag) {}
   ~Warn();
   template <typename T> Warn &operator<<(const T &v) {
+    out_ << v;
+    return *this;
+  }
+
+private:
+  Diagnostics &diag_;
+};
+
+class StrictWarn : public DiagLine {
+public:
+  template <typename Ctx> explicit StrictWarn(Ctx &ctx) : diag_(ctx.diag) {}
+  explicit StrictWarn(Diagnostics &diag) : diag_(diag) {}
+  ~StrictWarn();
+  template <typename T> StrictWarn &operator<<(const T &v) {
     out_ << v;
     return *this;
   }

@@ -64,10 +64,15 @@ echo "generic selection: $(wc -l <"$T/explain") modules, $bytes bytes, $zbytes b
 "$INITPACK" -q modules --unpacked-kernel "$root" --dest "$T/img2" >/dev/null
 diff -r "$T/img" "$T/img2" >/dev/null || fail "two runs differ"
 
-# A rule that names no module is an error naming the setting.
-expect_fail "$INITPACK" modules --unpacked-kernel "$root" \
+# A rule that names no module is a warning naming the setting (as in
+# mkosi), and an error under --strict.
+"$INITPACK" modules --unpacked-kernel "$root" --dest "$T/img3" \
+  --module-include virtio_blk --module-include no_such_module 2>"$T/warn" >/dev/null
+expect_in "$T/warn" "initpack: warning: KernelModulesInclude=no_such_module: no such kernel module in $root/usr/lib/modules/$kver"
+[ -n "$(find "$T/img3" -name 'virtio_blk.ko*')" ] || fail "virtio_blk missing after the warning"
+expect_fail "$INITPACK" modules --unpacked-kernel "$root" --strict \
   --module-include virtio_blk --module-include no_such_module
-expect_in "$T/err" "KernelModulesInclude=no_such_module: no such kernel module in $root/usr/lib/modules/$kver"
+expect_in "$T/err" "initpack: error: KernelModulesInclude=no_such_module: no such kernel module in $root/usr/lib/modules/$kver (Strict=yes)"
 
 # Hostonly on a recorded machine whose / is ext4 on a disk with no module
 # driver: ext4 and its dependencies only, not the generic list.

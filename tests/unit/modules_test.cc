@@ -169,24 +169,55 @@ TEST_F(ModulesTest, NamesAcceptDashesAndBuiltinsCountAsFound) {
   EXPECT_EQ(m["fake_net"].path, "kernel/drivers/net/fake-net.ko");
 }
 
-TEST_F(ModulesTest, RulesMatchingNothingAreErrorsNamingTheSetting) {
+// As in mkosi, a module name missing from the kernel is a warning (a list
+// serves several kernels); Strict=yes makes it an error.
+TEST_F(ModulesTest, RulesMatchingNothingAreWarningsOrStrictErrors) {
   auto ctx = context({"fake_blk", "no_such_module", "^nowhere/"});
+  ctx->diag.quiet = false;
+  ::testing::internal::CaptureStderr();
+  add_kernel_modules(*ctx, "/nonexistent");
+  std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(by_name(*ctx).count("fake_blk"), 1u);
+  EXPECT_NE(err.find("initpack: warning: KernelModulesInclude=no_such_module: "
+                     "no such kernel module in " +
+                     modules_dir() + "\n"),
+            std::string::npos)
+      << err;
+
+  auto strict = context({"fake_blk", "no_such_module", "^nowhere/"});
+  strict->diag.strict = true;
   ::testing::internal::CaptureStderr();
   try {
-    add_kernel_modules(*ctx, "/nonexistent");
+    add_kernel_modules(*strict, "/nonexistent");
     ADD_FAILURE() << "expected FatalError";
   } catch (const FatalError &e) {
     EXPECT_EQ(std::string(e.what()), "2 errors, stopping");
   }
-  std::string err = ::testing::internal::GetCapturedStderr();
+  err = ::testing::internal::GetCapturedStderr();
   EXPECT_NE(err.find("initpack: error: KernelModulesInclude=no_such_module: "
                      "no such kernel module in " +
-                     modules_dir()),
+                     modules_dir() + " (Strict=yes)\n"),
             std::string::npos)
       << err;
   EXPECT_NE(err.find("KernelModulesInclude=^nowhere/: no such kernel module"),
             std::string::npos)
       << err;
+}
+
+// KernelModulesLoad= includes the module (with its dependencies) and names
+// it, once, in the file systemd-modules-load.service reads.
+TEST_F(ModulesTest, KernelModulesLoadIncludesAndListsTheModule) {
+  auto ctx = context({"fakefs"});
+  ctx->config.kernel_modules_load = {"fake-net", "fake_net", "fake_blk"};
+  add_kernel_modules(*ctx, "/nonexistent");
+  auto m = by_name(*ctx);
+  EXPECT_EQ(m["fake_net"].why, "KernelModulesLoad=fake-net");
+  EXPECT_EQ(tree_text(*ctx, "etc/modules-load.d/initpack.conf"),
+            "# KernelModulesLoad= (initpack)\nfake_net\nfake_blk\n");
+
+  auto none = context({"fakefs"});
+  add_kernel_modules(*none, "/nonexistent");
+  EXPECT_EQ(none->tree.find("etc/modules-load.d/initpack.conf"), nullptr);
 }
 
 TEST_F(ModulesTest, ExcludeTrimsTheSelectionButNotWhatItNeeds) {
