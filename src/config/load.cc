@@ -1,5 +1,6 @@
 #include "config/load.h"
 
+#include "config/dracut.h"
 #include "config/ini.h"
 #include "config/match.h"
 #include "config/mkosi.h"
@@ -142,6 +143,7 @@ public:
   Config run() {
     host_release_ = default_release(cli_);
     read_command_line();
+    read_dracut_configs();
     read_files(config_dirs());
     expand_profiles();
     std::map<std::string, std::string> last_where;
@@ -193,6 +195,57 @@ private:
         else
           cli_ops_.push_back(
               {&s, std::move(v), "command line (" + flag + ")", flag});
+      }
+    }
+  }
+
+  // --dracut-config: files, or directories of *.conf files in name order.
+  void read_dracut_configs() {
+    for (const std::string &path : cli_.dracut_configs) {
+      std::vector<std::string> files;
+      if (is_directory(path)) {
+        for (const std::string &name : list_dir(path))
+          if (name.ends_with(".conf"))
+            files.push_back(join_path(path, name));
+        if (files.empty())
+          error("--dracut-config " + path + ": no *.conf file in it");
+      } else {
+        files.push_back(path);
+      }
+      for (const std::string &file : files)
+        read_dracut_file(file);
+    }
+  }
+
+  void read_dracut_file(const std::string &path) {
+    std::string text, err;
+    if (!initpack::read_file(path, &text, &err)) {
+      error("--dracut-config: " + err);
+      return;
+    }
+    files_.push_back({path, true});
+    std::vector<DracutAssignment> assignments;
+    if (!parse_dracut_conf(text, &assignments, &err)) {
+      error(path + ":" + err);
+      return;
+    }
+    for (const DracutAssignment &a : assignments) {
+      std::string where =
+          location(path, a.line) + ": " + a.name + (a.append ? "+=" : "=");
+      DracutMapping m = dracut_option_settings(a);
+      for (const std::string &why : m.ignored)
+        warning(where + " is not used: " + why);
+      for (const DracutSetting &d : m.settings) {
+        const Setting *s = find_setting(d.key);
+        SettingValue v;
+        if (!parse_setting_value(*s, d.value, dirname(path), &v, &err)) {
+          error(where + " (as " + d.key + "=): " + err);
+          continue;
+        }
+        file_ops_.push_back(
+            {s, std::move(v),
+             location(path, a.line) + " (dracut " + a.name + ")",
+             where + " (as " + d.key + "=)"});
       }
     }
   }

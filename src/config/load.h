@@ -17,6 +17,8 @@
 //      same name in an earlier directory, and an empty file or a symlink to
 //      /dev/null masks without adding anything.
 // A file applies only when its [Match] sections hold (config/match.h).
+// Files named by --dracut-config (config/dracut.h) come before all of
+// these, so initpack's own files override what they say.
 //
 // Then profiles: "default" first, then each Profiles= name in order, a
 // profile's own Profiles= before the profile itself; each profile.conf is
@@ -48,6 +50,8 @@ struct Context;
 // registers. Must stay at one address once registered.
 struct CliConfig {
   std::vector<std::string> config_dirs; // -C DIR, in order
+  // --dracut-config PATH: dracut.conf files or directories (config/dracut.h)
+  std::vector<std::string> dracut_configs;
   // INI key -> the raw values given on the command line, in order.
   std::map<std::string, std::vector<std::string>> values;
 

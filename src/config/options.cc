@@ -68,11 +68,25 @@ void add_config_options(CLI::App &cmd, CliConfig &cli,
   cmd.formatter(formatter);
   cmd.add_option("-C,--config-dir", cli.config_dirs,
                  wrap_help("Also read DIR/initpack.conf and "
-                           "DIR/initpack.conf.d/*.conf, after the system's "
-                           "files (/etc/initpack …). Repeatable."))
+                           "DIR/initpack.conf.d/*.conf (and mkosi's "
+                           "DIR/mkosi.conf, mkosi.conf.d/, mkosi.extra/), "
+                           "after the system's files (/etc/initpack …). "
+                           "Repeatable."))
       ->option_text("DIR ...")
       ->allow_extra_args(false)
       ->group("Configuration files");
+  if (only.size() == 0)
+    cmd.add_option("--dracut-config", cli.dracut_configs,
+                   wrap_help("Also read a dracut.conf(5) file, or a "
+                             "directory's *.conf files (/etc/dracut.conf.d), "
+                             "before initpack's own files: add_drivers, "
+                             "force_drivers, omit_drivers, install_items, "
+                             "add_dracutmodules, compress, hostonly, "
+                             "kernel_cmdline, uefi… become initpack settings; "
+                             "what does not map is a warning. Repeatable."))
+        ->option_text("PATH ...")
+        ->allow_extra_args(false)
+        ->group("Configuration files");
   for (const Setting &s : settings()) {
     if (!*s.flags || (only.size() &&
                       std::find(only.begin(), only.end(), s.key) == only.end()))

@@ -46,10 +46,13 @@ TEST(CliTable, CommandsOptionsAndSettings) {
   EXPECT_EQ(build.help, "Build it.");
   EXPECT_EQ(build.details, "  example");
   EXPECT_TRUE(build.config_options);
-  // -C is the command's own; the settings' options are listed once, apart.
-  ASSERT_EQ(build.options.size(), 2u);
+  // -C and --dracut-config are the command's own; the settings' options
+  // are listed once, apart.
+  ASSERT_EQ(build.options.size(), 3u);
   EXPECT_EQ(build.options[0].names[1], "--config-dir");
-  EXPECT_EQ(build.options[1].help, "Print JSON instead");
+  EXPECT_EQ(build.options[1].names[0], "--dracut-config");
+  EXPECT_TRUE(build.options[1].takes_value);
+  EXPECT_EQ(build.options[2].help, "Print JSON instead");
 
   const CliCommand &inspect = cmds[2];
   EXPECT_FALSE(inspect.config_options);
