@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
+#include <regex.h>
 #include <set>
 
 namespace initpack {
@@ -274,18 +276,67 @@ bool solve_in_rounds(Pool *pool, Queue *jobs, const ResolveOptions &opts,
   return true;
 }
 
+// apt's rule (apt-get(8)): a requested name that is no package or
+// provided name and holds one of . ? + * | [ ^ $ is a POSIX extended
+// regular expression, searched in every package name, and every package it
+// matches is installed. nullopt: `item` is no such expression. An
+// expression that matches nothing is an error.
+std::optional<std::vector<std::string>>
+package_regex_matches(Pool *pool, const std::string &item, std::string *err) {
+  if (item.find_first_of(".?+*|[^$") == std::string::npos ||
+      item.find('=') != std::string::npos)
+    return std::nullopt;
+  if (Id id = pool_str2id(pool, item.c_str(), 0)) {
+    Id p, pp;
+    FOR_PROVIDES(p, pp, id) {
+      return std::nullopt;
+    }
+  }
+  regex_t re;
+  if (int rc = regcomp(&re, item.c_str(), REG_EXTENDED | REG_NOSUB)) {
+    char msg[256];
+    regerror(rc, &re, msg, sizeof msg);
+    *err = "Packages=" + item + ": invalid regular expression: " + msg;
+    return std::vector<std::string>();
+  }
+  std::set<std::string> names;
+  for (Id p = 2; p < pool->nsolvables; p++) {
+    Solvable *s = pool_id2solvable(pool, p);
+    if (!s->repo || s->repo == pool->installed)
+      continue;
+    const char *name = pool_id2str(pool, s->name);
+    if (regexec(&re, name, 0, nullptr, 0) == 0)
+      names.insert(name);
+  }
+  regfree(&re);
+  if (names.empty())
+    *err = "Packages=" + item +
+           ": no package name matches this regular expression";
+  return std::vector<std::string>(names.begin(), names.end());
+}
+
 // The install jobs of `wanted`, or what is wrong with them.
 bool install_jobs(Pool *pool, const std::vector<std::string> &wanted,
                   const std::vector<std::string> &remove, Queue *jobs,
                   std::string *err) {
   std::vector<std::string> errors;
-  for (const std::string &item : wanted) {
-    std::string name = item.substr(0, item.find('='));
-    if (std::find(remove.begin(), remove.end(), name) != remove.end())
-      continue; // RemovePackages= wins over a request
+  for (const std::string &request : wanted) {
     std::string why;
-    if (!add_install_job(pool, item, jobs, &why))
-      errors.push_back(why);
+    std::vector<std::string> items = {request};
+    if (auto names = package_regex_matches(pool, request, &why)) {
+      if (!why.empty()) {
+        errors.push_back(why);
+        continue;
+      }
+      items = std::move(*names);
+    }
+    for (const std::string &item : items) {
+      std::string name = item.substr(0, item.find('='));
+      if (std::find(remove.begin(), remove.end(), name) != remove.end())
+        continue; // RemovePackages= wins over a request
+      if (!add_install_job(pool, item, jobs, &why))
+        errors.push_back(why);
+    }
   }
   *err = join(errors, "\n");
   return errors.empty();

@@ -156,6 +156,22 @@ TEST_F(ResolverTest, ExactVersionsAndVirtualPackages) {
             "tiny-mta; name one of them");
 }
 
+// apt's rule: a name that is no package but holds regex characters is an
+// extended regular expression over package names; all matches go in.
+TEST_F(ResolverTest, RegexesMatchPackageNamesAsAptDoes) {
+  EXPECT_EQ(names(ok({"^libfo+$"})), "libfoo=1.3");
+  EXPECT_EQ(names(ok({"^(only-provider|alpha)$"})),
+            "alpha=1.0 only-provider=1.0");
+  EXPECT_EQ(fails({"^nosuch.*"}),
+            "Packages=^nosuch.*: no package name matches this regular "
+            "expression");
+  EXPECT_EQ(fails({"^lib[foo"}).substr(0, 44),
+            "Packages=^lib[foo: invalid regular expressio");
+  // RemovePackages= still wins over what an expression matches.
+  opts_.remove = {"alpha"};
+  EXPECT_EQ(names(ok({"^(only-provider|alpha)$"})), "only-provider=1.0");
+}
+
 TEST_F(ResolverTest, UnsatisfiableRequestsSayWhyInPlainWords) {
   EXPECT_EQ(fails({"app", "conflicting"}),
             "  problem 1: conflicting 1.0 conflicts with app 1.0 "
