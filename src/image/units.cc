@@ -111,8 +111,9 @@ void enable_units(Context &ctx) {
       todo.push_back(also);
     if (inst.wanted_by.empty() && inst.required_by.empty() &&
         inst.upheld_by.empty() && inst.alias.empty() && inst.also.empty())
-      StrictWarn(ctx) << "EnableUnits=" << unit
-                << ": the unit has no [Install] section; nothing to enable";
+      StrictWarn(ctx)
+          << "EnableUnits=" << unit
+          << ": the unit has no [Install] section; nothing to enable";
     Log(ctx) << "enabled " << name;
   }
 }
