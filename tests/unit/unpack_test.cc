@@ -463,6 +463,21 @@ TEST_F(UnpackTest, ReplacingADirectoryWithOtherPackagesFilesIsRefused) {
                      "holding usr/share/x/f of alpha with a hardlink"),
             std::string::npos)
       << out;
+
+  // The same hardlink without declaring the directory: alpha's directory,
+  // so the two packages clash on the path, Replaces: or not.
+  PackageRef plain =
+      ref_for(test::craft_deb(debs_.path() + "/plain.deb",
+                              {{"./etc/y", 'f', "data"},
+                               {"./usr/share/x", 'h', "./etc/y"}}),
+              "plain");
+  plain.replaces = {"alpha"};
+  ctx = new_ctx();
+  out = unpack(*ctx, {plain, victim});
+  EXPECT_NE(out.find("plain: usr/share/x: also shipped by alpha, with a "
+                     "directory and a file"),
+            std::string::npos)
+      << out;
 }
 
 } // namespace
