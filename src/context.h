@@ -28,6 +28,9 @@ struct PackageRef {
   uint64_t installed_size = 0; // KiB, as the index says
   std::string why;             // --explain: why it is in the set
   std::string deb_path;        // set by the fetcher: verified file in the cache
+  // Packages of the same resolved set whose files this one may overwrite
+  // (its Replaces: from the index, versions checked), as dpkg allows.
+  std::vector<std::string> replaces;
 };
 
 // The kernel the image is built for.

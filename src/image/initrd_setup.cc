@@ -130,6 +130,24 @@ static bool tree_digest(Context &ctx,
   return true;
 }
 
+// A cached output, used only when its bytes match the SHA-256 written
+// beside it (CACHED.sha256): the cache is verified, not trusted, so an
+// edited or damaged entry is built again rather than put in the image.
+static bool load_derived(Context &ctx, const std::string &cached,
+                         std::string *data) {
+  std::string recorded, err;
+  if (!read_file(cached, data, &err) ||
+      !read_file(cached + ".sha256", &recorded, &err))
+    return false;
+  std::string actual = sha256_hex(*data);
+  if (trim(recorded) == actual)
+    return true;
+  Warn(ctx) << cached << ": content does not match its recorded SHA-256 ("
+            << actual << ", recorded " << trim(recorded)
+            << "); building it again";
+  return false;
+}
+
 // Runs `tool` on the materialised subset of the tree chosen by `want` and
 // adds the file it produced (`output`, a tree path); or takes that file
 // from the cache when the same inputs were seen before.
@@ -146,7 +164,7 @@ static void derive_file(
   std::string cache_dir = cache_root(ctx) + "/derived";
   std::string cached = cache_dir + "/" + kind + "-" + key;
   std::string data, err;
-  if (read_file(cached, &data, &err)) {
+  if (load_derived(ctx, cached, &data)) {
     Log(ctx) << kind << ": cached " << cached;
     ctx.tree.add_file(output, Content::from_bytes(std::move(data)), 0644,
                       "initpack:" + kind);
@@ -167,7 +185,9 @@ static void derive_file(
   if (!read_file(join_path(tmp.path(), output), &data, &err))
     Fatal(ctx) << kind << ": the tool did not produce " << output << ": "
                << err;
-  if (!write_file(cached, data, &err))
+  // The content, then its hash: an entry without the hash is not used.
+  if (!write_file(cached, data, &err) ||
+      !write_file(cached + ".sha256", sha256_hex(data) + "\n", &err))
     Warn(ctx) << "cannot cache " << kind << " output: " << err;
   ctx.tree.add_file(output, Content::from_bytes(std::move(data)), 0644,
                     "initpack:" + kind);

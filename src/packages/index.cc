@@ -254,7 +254,7 @@ void download_packages(Context &ctx,
 } // namespace
 
 std::string solv_cache_dir(const Context &ctx) {
-  return join_path(cache_root(ctx), "indexes/solv-v1");
+  return join_path(cache_root(ctx), "indexes/solv-v2");
 }
 
 void prune_index_cache(Context &ctx) {

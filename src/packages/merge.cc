@@ -71,6 +71,17 @@ void TreeMerger::add_merged_usr_links(const std::string &arch) {
   }
 }
 
+void TreeMerger::allow_replaces(const std::string &pkg,
+                                const std::vector<std::string> &replaced) {
+  for (const std::string &r : replaced)
+    replaces_.insert(pkg + "\n" + r);
+}
+
+bool TreeMerger::replaces(const std::string &pkg,
+                          const std::string &other) const {
+  return replaces_.count(pkg + "\n" + other) != 0;
+}
+
 std::string TreeMerger::clash(const Entry &old, const PackageFile &f,
                               const Inode *hardlink_target) const {
   const Inode &o = *old.inode;
@@ -138,6 +149,14 @@ void TreeMerger::add_package(const Manifest &m,
     placed[f.path] = dest;
     if (const Entry *old = tree_.find(dest); old && old->origin != pkg) {
       std::string c = clash(*old, f, target);
+      bool dirs = f.type == NodeType::Dir || old->inode->type == NodeType::Dir;
+      if (!c.empty() && !dirs && replaces(old->origin, pkg))
+        continue; // the other package's file wins, as dpkg keeps it
+      if (!c.empty() && !dirs && replaces(pkg, old->origin)) {
+        tree_.remove(dest);
+        add_entry(dest, f, pkg, f.hardlink ? placed[f.link] : "", errors);
+        continue;
+      }
       if (!c.empty()) {
         std::string where = dest == f.path ? dest : f.path + " (" + dest + ")";
         problem(where,

@@ -40,18 +40,27 @@ public:
   // Creates usr/<dir> and the <dir> -> usr/<dir> links.
   void add_merged_usr_links(const std::string &arch);
 
+  // `pkg` may overwrite the files of each of `replaced` (its Replaces:).
+  // Whichever order the two are added in, the replacing package's file
+  // is the one kept, as after dpkg installed both; a directory is never
+  // replaced by a non-directory.
+  void allow_replaces(const std::string &pkg,
+                      const std::vector<std::string> &replaced);
+
   // Adds one package's files (its blobs are in the cache) with origin = the
   // package's name. Problems go to *errors as "package: path: why" and the
   // rest of the package is still added, so a user sees every problem at
   // once. A path that another package already holds with a different type,
-  // content, mode, owner or link target is reported naming both packages;
-  // directories may be shared, and identical files too.
+  // content, mode, owner or link target is reported naming both packages,
+  // unless one Replaces the other; directories may be shared, and
+  // identical files too.
   void add_package(const Manifest &m, std::vector<std::string> *errors);
 
 private:
   // Why `f` cannot go where `old` is, or "" when it can (same thing).
   std::string clash(const Entry &old, const PackageFile &f,
                     const Inode *hardlink_target) const;
+  bool replaces(const std::string &pkg, const std::string &other) const;
   void add_dir(const std::string &dest, const PackageFile &f,
                const std::string &origin);
   // "PATH of PACKAGE" for an entry below `dir` that another package put
@@ -68,6 +77,8 @@ private:
   // Directories some package declared: the first declaration sets the mode
   // and owner (a directory created implicitly as a parent is 0755 root).
   std::unordered_set<std::string> declared_dirs_;
+  // "pkg\nreplaced" for each Replaces: relation allowed.
+  std::unordered_set<std::string> replaces_;
 };
 
 } // namespace initpack

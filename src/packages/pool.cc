@@ -83,16 +83,22 @@ bool write_solv(Repo *repo, const std::string &path, std::string *err) {
 } // namespace
 
 std::string strip_packages_text(std::string_view in,
-                                std::vector<uint64_t> *sizes) {
+                                std::vector<uint64_t> *sizes,
+                                std::vector<std::string> *replaces) {
   std::string out;
   out.reserve(in.size() / 2);
-  bool keeping = false, has_package = false;
+  bool keeping = false, has_package = false, in_replaces = false;
   uint64_t size = 0;
+  std::string replaces_text;
   auto end_paragraph = [&] {
-    if (has_package)
+    if (has_package) {
       sizes->push_back(size);
+      if (replaces)
+        replaces->push_back(std::string(trim(replaces_text)));
+    }
     has_package = false;
     size = 0;
+    replaces_text.clear();
   };
   for (std::string_view line : split_lines(in)) {
     if (line.empty()) {
@@ -104,11 +110,17 @@ std::string strip_packages_text(std::string_view in,
     if (line[0] != ' ' && line[0] != '\t') {
       std::string_view name = line.substr(0, line.find(':'));
       keeping = is_kept_field(name);
+      in_replaces = iequals(name, "Replaces");
       if (iequals(name, "Package"))
         has_package = true;
       else if (iequals(name, "Size") && name.size() + 1 < line.size())
         size = std::strtoull(std::string(line.substr(name.size() + 1)).c_str(),
                              nullptr, 10);
+      else if (in_replaces && name.size() + 1 < line.size())
+        replaces_text = line.substr(name.size() + 1);
+    } else if (in_replaces) {
+      replaces_text += ' ';
+      replaces_text += trim(line);
     }
     if (keeping) {
       out += line;
@@ -146,7 +158,8 @@ Repo *Archive::add_packages_text(std::string_view text, const RepoSource &src,
                                  int subpriority, bool not_automatic,
                                  std::string *err) {
   std::vector<uint64_t> sizes;
-  std::string stripped = strip_packages_text(text, &sizes);
+  std::vector<std::string> replaces;
+  std::string stripped = strip_packages_text(text, &sizes, &replaces);
   Repo *repo = new_repo(src, subpriority, not_automatic);
   FILE *fp = fmemopen(stripped.data(), stripped.size(), "r");
   if (!fp) {
@@ -165,8 +178,12 @@ Repo *Archive::add_packages_text(std::string_view text, const RepoSource &src,
            std::to_string(sizes.size()) + " Size fields";
     return nullptr;
   }
-  for (Id p = first; p < repo->end; p++)
+  Id replaces_key = pool_str2id(pool_, kReplacesKey, 1);
+  for (Id p = first; p < repo->end; p++) {
     repodata_set_num(data, p, SOLVABLE_DOWNLOADSIZE, sizes[p - first]);
+    if (!replaces[p - first].empty())
+      repodata_set_str(data, p, replaces_key, replaces[p - first].c_str());
+  }
   repodata_internalize(data);
   return repo;
 }
@@ -228,6 +245,65 @@ PackageRef Archive::package_ref(Id solvable) const {
   // libsolv stores Installed-Size (KiB) in bytes.
   r.installed_size = solvable_lookup_num(s, SOLVABLE_INSTALLSIZE, 0) / 1024;
   return r;
+}
+
+namespace {
+
+// Whether version `have` satisfies "OP want" (Debian's <<, <=, =, >=, >>).
+bool version_satisfies(Pool *pool, const char *have, std::string_view op,
+                       const std::string &want) {
+  int c = pool_evrcmp_str(pool, have, want.c_str(), EVRCMP_COMPARE);
+  if (op == "<<")
+    return c < 0;
+  if (op == "<=")
+    return c <= 0;
+  if (op == "=")
+    return c == 0;
+  if (op == ">=")
+    return c >= 0;
+  if (op == ">>")
+    return c > 0;
+  return false; // not a Debian relation: replaces nothing
+}
+
+} // namespace
+
+std::vector<std::string>
+Archive::replaced_in(Id solvable, const std::vector<Id> &set) const {
+  std::vector<std::string> out;
+  Id key = pool_str2id(pool_, kReplacesKey, 0);
+  const char *text =
+      key ? solvable_lookup_str(pool_id2solvable(pool_, solvable), key)
+          : nullptr;
+  if (!text)
+    return out;
+  // "a, b (<< 2.0), c:any": no alternatives in Replaces (Policy 7.6).
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    size_t comma = rest.find(',');
+    std::string_view rel = trim(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? "" : rest.substr(comma + 1);
+    size_t paren = rel.find('(');
+    std::string name(trim(rel.substr(0, paren)));
+    name = name.substr(0, name.find(':'));
+    std::string op, version;
+    if (paren != std::string_view::npos) {
+      std::string_view c = rel.substr(paren + 1);
+      c = trim(c.substr(0, c.find(')')));
+      size_t n = c.find_first_not_of("<=>");
+      op = c.substr(0, n);
+      version = trim(c.substr(n == std::string_view::npos ? c.size() : n));
+    }
+    for (Id p : set) {
+      Solvable *s = pool_id2solvable(pool_, p);
+      if (p == solvable || name != pool_id2str(pool_, s->name))
+        continue;
+      if (op.empty() ||
+          version_satisfies(pool_, pool_id2str(pool_, s->evr), op, version))
+        out.push_back(name);
+    }
+  }
+  return out;
 }
 
 namespace {

@@ -1,13 +1,14 @@
 // The loaded archive (the package pool): one libsolv pool (Debian semantics)
 // with a repo per verified Packages index. Parsing bookworm main takes seconds;
 // each repo is therefore cached as a .solv file named by its Packages file's
-// SHA256 (CACHE/indexes/solv-v1/SHA256.solv), which loads in a fraction of
+// SHA256 (CACHE/indexes/solv-v2/SHA256.solv), which loads in a fraction of
 // that.
 //
 // libsolv ignores Size:, so it is read here and stored in the repo as
-// SOLVABLE_DOWNLOADSIZE; Filename: (location), SHA256: (checksum) and
-// Installed-Size: libsolv keeps itself. All of them round-trip through the
-// .solv cache.
+// SOLVABLE_DOWNLOADSIZE, and Replaces: as text under kReplacesKey;
+// Filename: (location), SHA256: (checksum) and Installed-Size: libsolv
+// keeps itself. All of them round-trip through the .solv cache (solv-v2:
+// v1 files lack Replaces:).
 #pragma once
 
 #include "context.h"
@@ -53,6 +54,10 @@ public:
   const RepoSource &source_of(Id solvable) const;
   // What the fetcher needs about one solvable (why is left empty).
   PackageRef package_ref(Id solvable) const;
+  // The packages of `set` whose files `solvable` may overwrite: those its
+  // Replaces: names, at a version the relation allows.
+  std::vector<std::string> replaced_in(Id solvable,
+                                       const std::vector<Id> &set) const;
 
 private:
   Repo *new_repo(const RepoSource &src, int subpriority, bool not_automatic);
@@ -63,9 +68,15 @@ private:
 
 // Keeps only the fields the solver and the fetcher use (dropping
 // descriptions halves the text and the parse) and collects each package
-// paragraph's Size:, in order.
+// paragraph's Size: and (when `replaces` is given) Replaces:, in order.
 std::string strip_packages_text(std::string_view in,
-                                std::vector<uint64_t> *sizes);
+                                std::vector<uint64_t> *sizes,
+                                std::vector<std::string> *replaces = nullptr);
+
+// The repo key holding a package's Replaces: text. libsolv keeps Replaces
+// only where a Conflicts names the same package (as an obsoletes), but
+// unpacking needs every one: which package's file wins a clash.
+inline constexpr const char *kReplacesKey = "initpack:replaces";
 
 // The configured archive: sources, verified indexes, pool. Loaded once per
 // run and kept in ctx.archive.

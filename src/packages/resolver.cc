@@ -378,6 +378,7 @@ bool resolve(Archive &archive, const std::vector<std::string> &wanted,
   for (Id p : set) {
     PackageRef ref = archive.package_ref(p);
     ref.why = why[p];
+    ref.replaces = archive.replaced_in(p, set);
     if (removed.count(pool_id2solvable(pool, p)->name))
       out->removed.push_back(std::move(ref));
     else

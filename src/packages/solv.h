@@ -5,6 +5,7 @@
 
 #define requires requires_
 extern "C" {
+#include <solv/evr.h>
 #include <solv/knownid.h>
 #include <solv/pool.h>
 #include <solv/poolarch.h>

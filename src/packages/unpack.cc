@@ -90,6 +90,8 @@ void unpack_packages(Context &ctx, const std::vector<PackageRef> &pkgs,
 
   TreeMerger merger(tree, cache);
   merger.add_merged_usr_links(ctx.config.architecture);
+  for (const PackageRef *p : order)
+    merger.allow_replaces(p->name, p->replaces);
   std::vector<std::string> errors;
   for (const Prepared &p : prepared)
     merger.add_package(p.manifest, &errors);

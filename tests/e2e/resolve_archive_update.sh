@@ -9,7 +9,7 @@ setup_test_archive
 [ "$(json_field "$T/before.json" libfoo version)" = 1.3 ] || fail "expected libfoo 1.3"
 old=$(sha256sum <"$ARCHIVE/dists/stable-updates/main/binary-amd64/Packages.xz" | cut -d' ' -f1)
 [ -e "$CACHE/indexes/packages/$old.xz" ] || fail "Packages not cached by hash"
-[ -e "$CACHE/indexes/solv-v1/$old.solv" ] || fail ".solv not cached by hash"
+[ -e "$CACHE/indexes/solv-v2/$old.solv" ] || fail ".solv not cached by hash"
 
 bash "$TESTS_LIB/make-test-archive.sh" "$ARCHIVE" --update
 touch -d "@$(($(date +%s) + 2))" "$ARCHIVE"/dists/*/InRelease
@@ -24,6 +24,6 @@ new=$(sha256sum <"$ARCHIVE/dists/stable-updates/main/binary-amd64/Packages.xz" |
 expect_in "$HTTP_LOG" '"path": "/dists/stable-updates/main/binary-amd64/Packages.xz"'
 [ -e "$CACHE/indexes/packages/$new.xz" ] || fail "new Packages not cached"
 [ ! -e "$CACHE/indexes/packages/$old.xz" ] || fail "superseded Packages not pruned"
-[ ! -e "$CACHE/indexes/solv-v1/$old.solv" ] || fail "superseded .solv not pruned"
+[ ! -e "$CACHE/indexes/solv-v2/$old.solv" ] || fail "superseded .solv not pruned"
 # stable's (re-signed but unchanged) index is still there.
 ls "$CACHE/indexes/packages" | grep -c . | grep -qx 2 || fail "unexpected cache content: $(ls "$CACHE/indexes/packages")"

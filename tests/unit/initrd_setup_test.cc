@@ -1,11 +1,15 @@
-// image/initrd_setup.cc: initrd-release, machine-id and static tmpfiles.
+// image/initrd_setup.cc: initrd-release, machine-id, static tmpfiles and
+// the verified cache of derived files.
 #include "context.h"
 #include "image/initrd_setup.h"
 #include "tree_text.h"
 #include "util/fs.h"
+#include "util/hash.h"
+#include "util/subprocess.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 using namespace initpack;
 
@@ -47,6 +51,67 @@ TEST(InitrdSetup, StaticTmpfilesOnly) {
   EXPECT_EQ(ctx.tree.find("var/run")->inode->symlink_target, "../run");
   EXPECT_FALSE(ctx.tree.contains("run/foo"));
   EXPECT_FALSE(ctx.tree.contains("var/log/journal"));
+}
+
+// The derived cache (ldconfig's ld.so.cache here, with the host's ldconfig
+// on a real library) is verified on use: an edited entry is detected and
+// built again, and the image gets the real output, not the edit.
+TEST(InitrdSetup, EditedDerivedCacheEntryIsBuiltAgain) {
+  if (find_program("ldconfig").empty())
+    GTEST_SKIP() << "no ldconfig";
+  TempDir cache("initpack-cache");
+  std::string lib, err;
+  ASSERT_TRUE(read_file("/usr/lib/x86_64-linux-gnu/libz.so.1", &lib, &err))
+      << err;
+  auto build = [&](std::string *warnings) {
+    Context ctx;
+    ctx.config.cache_directory = cache.path();
+    ctx.tree.add_dir("usr/lib/x86_64-linux-gnu");
+    ctx.tree.add_symlink("lib", "usr/lib");
+    ctx.tree.add_file("usr/lib/x86_64-linux-gnu/libz.so.1",
+                      Content::from_bytes(lib), 0644);
+    ctx.tree.add_file("etc/ld.so.conf",
+                      Content::from_bytes("/usr/lib/x86_64-linux-gnu\n"));
+    ::testing::internal::CaptureStderr();
+    run_ldconfig(ctx);
+    *warnings = ::testing::internal::GetCapturedStderr();
+    return text_of(ctx.tree, "etc/ld.so.cache");
+  };
+  std::string warnings;
+  std::string first = build(&warnings);
+  ASSERT_NE(first.find("libz.so.1"), std::string::npos);
+  std::vector<std::string> entries = list_dir(cache.path() + "/derived");
+  ASSERT_EQ(entries.size(), 2u); // ldconfig-KEY and ldconfig-KEY.sha256
+  std::string cached =
+      cache.path() + "/derived/" +
+      (entries[0].ends_with(".sha256") ? entries[1] : entries[0]);
+  std::string recorded;
+  ASSERT_TRUE(read_file(cached + ".sha256", &recorded, &err)) << err;
+  EXPECT_EQ(recorded, sha256_hex(first) + "\n");
+
+  // A warm build takes the verified entry, silently.
+  EXPECT_EQ(build(&warnings), first);
+  EXPECT_EQ(warnings.find("does not match"), std::string::npos) << warnings;
+
+  std::string edited = first;
+  edited[edited.size() / 2] ^= 1;
+  ASSERT_TRUE(write_file(cached, edited, &err)) << err;
+  EXPECT_EQ(build(&warnings), first);
+  EXPECT_NE(warnings.find(cached +
+                          ": content does not match its recorded "
+                          "SHA-256 (" +
+                          sha256_hex(edited) + ", recorded " +
+                          sha256_hex(first) + "); building it again"),
+            std::string::npos)
+      << warnings;
+  std::string repaired;
+  ASSERT_TRUE(read_file(cached, &repaired, &err)) << err;
+  EXPECT_EQ(repaired, first);
+
+  // An entry whose hash is missing is not trusted either.
+  ASSERT_TRUE(write_file(cached, edited, &err)) << err;
+  ASSERT_EQ(::unlink((cached + ".sha256").c_str()), 0);
+  EXPECT_EQ(build(&warnings), first);
 }
 
 } // namespace

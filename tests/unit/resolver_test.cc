@@ -4,6 +4,7 @@
 #include "packages/pool.h"
 #include "packages/resolver.h"
 #include "util/fs.h"
+#include "util/strings.h"
 
 #include <gtest/gtest.h>
 
@@ -218,6 +219,73 @@ TEST(StripPackages, KeepsSolverFieldsAndCollectsSizes) {
   EXPECT_EQ(out, "Package: a\nVersion: 1\nDepends: b,\n c\n\n"
                  "Package: b\nVersion: 2\n");
   EXPECT_EQ(sizes, (std::vector<uint64_t>{123, 0}));
+}
+
+TEST(StripPackages, CollectsReplacesWithContinuationLines) {
+  std::vector<uint64_t> sizes;
+  std::vector<std::string> replaces;
+  strip_packages_text("Package: a\n"
+                      "Replaces: b (<< 2),\n"
+                      " c\n"
+                      "Size: 1\n"
+                      "\n"
+                      "Package: d\n",
+                      &sizes, &replaces);
+  EXPECT_EQ(replaces, (std::vector<std::string>{"b (<< 2), c", ""}));
+}
+
+// Each package's resolved Replaces: ("name: a b"), after a parse and after
+// a load from the .solv cache the parse wrote (both must agree).
+std::string replaces_after_cache(const std::string &text,
+                                 const std::vector<std::string> &wanted) {
+  TempDir dir;
+  std::string err, packages = dir.path() + "/Packages";
+  EXPECT_TRUE(write_file(packages, text, &err)) << err;
+  PackagesIndex idx;
+  idx.base_uri = "http://m/debian";
+  idx.suite = "stable";
+  idx.component = "main";
+  idx.path = packages;
+  std::string out[2];
+  for (int i = 0; i < 2; i++) {
+    Archive a("amd64");
+    bool from_cache = false;
+    EXPECT_TRUE(a.add_index(idx, dir.path() + "/x.solv", &from_cache, &err))
+        << err;
+    EXPECT_EQ(from_cache, i == 1);
+    a.prepare();
+    ResolveResult res;
+    EXPECT_TRUE(resolve(a, wanted, ResolveOptions(), &res, &err)) << err;
+    for (const PackageRef &p : res.packages)
+      if (!p.replaces.empty())
+        out[i] += p.name + ": " + join(p.replaces, " ") + "\n";
+  }
+  EXPECT_EQ(out[0], out[1]);
+  return out[1];
+}
+
+// libsolv keeps Replaces: only where a Conflicts: matches it; initpack
+// needs every one (which package's file wins at unpack), versions checked.
+TEST(ArchiveCache, ReplacesSurviveTheSolvCacheWithVersionsChecked) {
+  std::vector<std::string> all = {"new", "old", "other", "plain"};
+  std::string rest =
+      pkg("other", "3.0") + pkg("plain", "1.0", "Replaces: new (<< 1.0)\n");
+  EXPECT_EQ(replaces_after_cache(
+                pkg("new", "2.0",
+                    "Replaces: old (<< 2.0), gone,\n other:any (>= 3)\n") +
+                    pkg("old", "1.5") + rest,
+                all),
+            "new: old other\n");
+  // An epoch makes old 1:1.5 newer than 2.0; other is not >= 5.
+  EXPECT_EQ(replaces_after_cache(
+                pkg("new", "2.0", "Replaces: old (<< 2.0), other (>= 5)\n") +
+                    pkg("old", "1:1.5") + rest,
+                all),
+            "");
+  EXPECT_EQ(replaces_after_cache(pkg("new", "2.0", "Replaces: old\n") +
+                                     pkg("old", "1:1.5") + rest,
+                                 all),
+            "new: old\n");
 }
 
 TEST(ArchiveCache, FilenameSha256SizeSurviveTheSolvCache) {

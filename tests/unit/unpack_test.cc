@@ -325,6 +325,54 @@ printf 'tool v3\n' > bin/tool; chmod 0755 bin/tool
   EXPECT_NE(out.find("4 errors, stopping"), std::string::npos) << out;
 }
 
+// dpkg lets a package overwrite the files of one it Replaces:, whichever
+// is unpacked first; a directory stays a directory all the same.
+TEST_F(UnpackTest, ReplacesLetsTheReplacingPackagesFileWin) {
+  PackageRef a = alpha();
+  // delta: another tool, a symlink where alpha has bin/legacy.
+  PackageRef d = ref_for(make_deb(debs_.path(), "delta", "2.0", R"(
+mkdir -p usr/bin
+printf 'tool v2\n' > usr/bin/tool
+ln -s tool usr/bin/legacy
+)"),
+                         "delta", "2.0");
+  d.replaces = {"alpha"};
+  for (auto order : {std::vector<PackageRef>{a, d}, {d, a}}) {
+    auto ctx = new_ctx();
+    ASSERT_EQ(unpack(*ctx, order), "");
+    const Entry *tool = ctx->tree.find("usr/bin/tool");
+    ASSERT_TRUE(tool);
+    EXPECT_EQ(tool->origin, "delta");
+    std::string data, err;
+    ASSERT_TRUE(tool->inode->content->read(&data, &err)) << err;
+    EXPECT_EQ(data, "tool v2\n");
+    EXPECT_EQ(ctx->tree.find("usr/bin/legacy")->inode->symlink_target, "tool");
+    EXPECT_EQ(ctx->tree.find("usr/bin/suid")->origin, "alpha");
+  }
+  // alpha Replaces delta instead: alpha's files stay, in both orders.
+  a.replaces = {"delta"};
+  d.replaces.clear();
+  for (auto order : {std::vector<PackageRef>{a, d}, {d, a}}) {
+    auto ctx = new_ctx();
+    ASSERT_EQ(unpack(*ctx, order), "");
+    EXPECT_EQ(ctx->tree.find("usr/bin/tool")->origin, "alpha");
+    EXPECT_EQ(ctx->tree.find("usr/bin/legacy")->inode->type, NodeType::File);
+  }
+  // Replaces: does not let a file take the place of a directory.
+  PackageRef e = ref_for(make_deb(debs_.path(), "epsilon", "1.0", R"(
+mkdir -p usr/lib
+printf 'x\n' > usr/lib/alpha
+)"),
+                         "epsilon");
+  e.replaces = {"alpha"};
+  a.replaces.clear();
+  std::string out = unpack(ctx_, {a, e});
+  EXPECT_NE(out.find("epsilon: usr/lib/alpha: also shipped by alpha, with a "
+                     "directory and a file"),
+            std::string::npos)
+      << out;
+}
+
 TEST_F(UnpackTest, SharedDirectoriesAndIdenticalFilesAreFine) {
   PackageRef a = alpha();
   // gamma ships alpha's tool, identical, under /bin (merged into usr/bin).
@@ -413,6 +461,21 @@ TEST_F(UnpackTest, ReplacingADirectoryWithOtherPackagesFilesIsRefused) {
   out = unpack(*ctx, {link, victim});
   EXPECT_NE(out.find("hard: usr/share/x: trying to overwrite a directory "
                      "holding usr/share/x/f of alpha with a hardlink"),
+            std::string::npos)
+      << out;
+
+  // The same hardlink without declaring the directory: alpha's directory,
+  // so the two packages clash on the path, Replaces: or not.
+  PackageRef plain =
+      ref_for(test::craft_deb(debs_.path() + "/plain.deb",
+                              {{"./etc/y", 'f', "data"},
+                               {"./usr/share/x", 'h', "./etc/y"}}),
+              "plain");
+  plain.replaces = {"alpha"};
+  ctx = new_ctx();
+  out = unpack(*ctx, {plain, victim});
+  EXPECT_NE(out.find("plain: usr/share/x: also shipped by alpha, with a "
+                     "directory and a file"),
             std::string::npos)
       << out;
 }
