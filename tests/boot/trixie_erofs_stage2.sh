@@ -19,7 +19,7 @@ check_stage1_initrd "$T/initrd.img"
 make_test_root "$T/root"
 uuid=$(make_root_image "$T/root.img")
 start=$SECONDS
-boot_systemd_initrd "$T/initrd.img" "root=UUID=$uuid" \
+boot_systemd_initrd "$T/initrd.img" "root=UUID=$uuid $TRIXIE_DEVICE_WAIT" \
   --drive "$T/stage2.erofs,format=raw,snapshot"
 expect_stage1_handover "LABEL=initpack-stage2 under dm-verity"
 expect_trixie_boot

@@ -108,7 +108,7 @@ make_test_root "$T/root"
 make_root_image "$T/root.img" -L initpackroot >/dev/null
 build_test_initrd "$T/esp/uki.efi" --format uki --stub "$stubs/linuxx64.efi.stub" \
   --profile sysext --extra-tree "$T/initrd-extra" \
-  --kernel-command-line "root=LABEL=initpackroot rw console=ttyS0 panic=-1" >/dev/null
+  --kernel-command-line "root=LABEL=initpackroot rw console=ttyS0 panic=-1 $TRIXIE_DEVICE_WAIT" >/dev/null
 cp "$T/ext.out/marker.raw" "$T/esp/uki.efi.extra.d/marker.raw"
 cp "$T/conf.out/conf.confext.raw" "$T/esp/uki.efi.extra.d/conf.confext.raw"
 

@@ -23,7 +23,7 @@ cat >"$T/export/etc/initpack-test.d/20-net.sh" <<'HOOK'
 if echo x >/guest-marker 2>/dev/null; then echo "write-hook: written"; else echo "write-hook: refused"; fi
 HOOK
 start_nfs_server "$T/export"
-boot_net_root "$T/initrd.img" "root=nfs:10.0.2.2:/root:vers=4 ro ip=dhcp"
+boot_net_root "$T/initrd.img" "root=nfs:10.0.2.2:/root:vers=4 ro ip=dhcp $TRIXIE_DEVICE_WAIT"
 expect_trixie_boot
 grep -q "root-hook: 10\.0\.2\.2:/root / nfs4 ro,.*vers=4" "$BOOT_LOG" ||
   fail "the root is not the NFSv4 export, read-only"
@@ -38,7 +38,7 @@ echo 'echo "written through the network" >/guest-marker; sync' \
   >"$T/root/etc/initpack-test.d/20-net.sh"
 make_root_image "$T/nbd.img" >/dev/null
 start_nbd_server "$T/nbd.img" root
-boot_net_root "$T/initrd.img" "root=nbd:10.0.2.2/root:ext4 rw BOOTIF=01-52-54-00-12-34-56"
+boot_net_root "$T/initrd.img" "root=nbd:10.0.2.2/root:ext4 rw BOOTIF=01-52-54-00-12-34-56 $TRIXIE_DEVICE_WAIT"
 expect_trixie_boot
 expect_in "$BOOT_LOG" "root-hook: /dev/nbd0 / ext4 rw"
 grep -q "nbd-client\[[0-9]*\]: Connected /dev/nbd0" "$BOOT_TEXT" || fail "nbd-client did not connect /dev/nbd0"
@@ -58,7 +58,7 @@ HOOK
 make_root_image "$T/iscsi.img" >/dev/null
 start_iscsi_target "$T/iscsi.img" "$target"
 boot_net_root "$T/initrd.img" \
-  "netroot=iscsi:10.0.2.2::3260:1:$target rd.iscsi.initiator=$initiator ip=dhcp rw"
+  "netroot=iscsi:10.0.2.2::3260:1:$target rd.iscsi.initiator=$initiator ip=dhcp rw $TRIXIE_DEVICE_WAIT"
 expect_trixie_boot
 grep -q "root-hook: /dev/sd[a-z] / ext4 rw" "$BOOT_LOG" || fail "the root is not the iSCSI disk"
 expect_in "$BOOT_LOG" "iscsi-hook: $target from $initiator"

@@ -16,14 +16,14 @@ storage_initrd "$T/initrd.img" --profile raid --profile luks --profile lvm --pro
 
 start=$SECONDS
 cp -a "$STORAGE_DIR/tpm2.state" "$T/tpm"
-storage_boot tpm2 "rd.luks.uuid=$LUKS_UUID_tpm2 rd.luks.options=tpm2-device=auto root=UUID=$ROOT_UUID_tpm2 rw" \
+storage_boot tpm2 "rd.luks.uuid=$LUKS_UUID_tpm2 rd.luks.options=tpm2-device=auto root=UUID=$ROOT_UUID_tpm2 rw $TRIXIE_DEVICE_WAIT" \
   --tpm-state "$T/tpm" --fail-on "Please enter passphrase"
 expect_trixie_boot
 expect_in "$BOOT_TEXT" "storage-hook: root /dev/mapper/luks-$LUKS_UUID_tpm2 / ext4"
 echo "tpm2: $((SECONDS - start)) s"
 
 start=$SECONDS
-storage_boot stack "rd.luks.uuid=$LUKS_UUID_stack root=/dev/$VG_stack/root rw" \
+storage_boot stack "rd.luks.uuid=$LUKS_UUID_stack root=/dev/$VG_stack/root rw $TRIXIE_DEVICE_WAIT" \
   --send "Please enter passphrase for disk=$STORAGE_PASSPHRASE"
 expect_trixie_boot
 expect_in "$BOOT_TEXT" "storage-hook: root /dev/mapper/$VG_stack-root / ext4"

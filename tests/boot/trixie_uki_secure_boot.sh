@@ -21,7 +21,7 @@ make_test_root "$T/root"
 make_root_image "$T/root.img" -L initpackroot >/dev/null
 printf '[UKIProfile]\nProfile=ID=default\n        TITLE=Default\nCmdline=initpack.profile=default\n' >"$T/p0.conf"
 printf '[UKIProfile]\nProfile=ID=debug\n        TITLE=Debug\nCmdline=initpack.profile=debug\n' >"$T/p1.conf"
-cmdline="root=LABEL=initpackroot rw console=ttyS0 panic=-1"
+cmdline="root=LABEL=initpackroot rw console=ttyS0 panic=-1 $TRIXIE_DEVICE_WAIT"
 mkdir -p "$T/esp/initpack" "$T/esp/EFI/BOOT" "$T/esp/loader/entries"
 uki=$T/esp/initpack/uki.efi
 build_test_initrd "$uki" --format uki --stub "$stubs/linuxx64.efi.stub" \

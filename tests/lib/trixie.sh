@@ -7,6 +7,13 @@
 #
 #   use_trixie                 # the fixture becomes trixie's (kernel 6.12)
 #   expect_trixie_boot         # the last boot ran trixie's kernel and systemd
+#   $TRIXIE_DEVICE_WAIT        # for every boot's command line, see below
+
+# Under a loaded TCG host systemd 257's coldplug can outlast the default
+# 90 s device timeout (seen: the NIC's driver loaded at guest 124 s, the
+# NBD root timed out at 119 s; trixie_root saw journald up at 123 s); the
+# boot's own timeout still bounds the test.
+TRIXIE_DEVICE_WAIT=systemd.default_device_timeout_sec=280
 
 use_trixie() {
   DEBIAN_RELEASE=trixie
