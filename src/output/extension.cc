@@ -178,6 +178,12 @@ bool extension_name(const std::string &output, std::string *name,
     return false;
   }
   *name = base.substr(0, base.size() - 4);
+  // systemd >= 256 names NAME.sysext.raw and NAME.confext.raw "NAME" (the
+  // class suffix tells systemd-stub where to pass an image), and looks for
+  // extension-release.NAME inside.
+  for (std::string_view cls : {".sysext", ".confext"})
+    if (name->size() > cls.size() && name->ends_with(cls))
+      name->resize(name->size() - cls.size());
   return true;
 }
 

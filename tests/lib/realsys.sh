@@ -1,5 +1,5 @@
 # A real Debian system for boot tests: made by mmdebstrap from the host's
-# apt sources (bookworm now; REALSYS_RELEASE=trixie later), kept in the
+# apt sources (the host's release, else REALSYS_RELEASE), kept in the
 # shared test cache under realsys/KEY, KEY hashing the release, the package
 # list and realsys-customize.sh (mmdebstrap's customize hook).
 #
@@ -37,11 +37,15 @@ realsys_root() {
   flock -w 1800 "$lock" || fail "waited too long for $cache.lock"
   if [ ! -s "$cache/root.tar" ]; then
     rm -rf "$cache.tmp" && mkdir -p "$cache.tmp"
-    local sources=/etc/apt/sources.list.d/debian.sources
+    local sources=/etc/apt/sources.list.d/debian.sources host
     [ -f "$sources" ] || sources=/etc/apt/sources.list
-    if ! mmdebstrap --variant=minbase --include="$REALSYS_PACKAGES" \
-      --customize-hook="bash $TESTS_LIB/realsys-customize.sh \"\$1\"" \
-      "$REALSYS_RELEASE" "$cache.tmp/root.tar" - <"$sources" >"$cache.tmp/log" 2>&1; then
+    # Another release than the host's: the host's sources, its suites
+    # renamed (bookworm-updates -> trixie-updates …).
+    host=$(. /etc/os-release && echo "$VERSION_CODENAME")
+    if ! sed "s/\b$host\b/$REALSYS_RELEASE/g" "$sources" |
+      mmdebstrap --variant=minbase --include="$REALSYS_PACKAGES" \
+        --customize-hook="bash $TESTS_LIB/realsys-customize.sh \"\$1\"" \
+        "$REALSYS_RELEASE" "$cache.tmp/root.tar" - >"$cache.tmp/log" 2>&1; then
       tail -n 30 "$cache.tmp/log" >&2
       grep -qE "Could not resolve|Failed to fetch|Temporary failure" "$cache.tmp/log" &&
         skip "the Debian archive is unreachable"

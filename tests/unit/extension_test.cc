@@ -60,6 +60,16 @@ TEST(ExtensionName, NeedsRawSuffix) {
   EXPECT_FALSE(extension_name(".raw", &name, &err));
 }
 
+TEST(ExtensionName, DropsClassSuffix) {
+  std::string name, err;
+  ASSERT_TRUE(extension_name("/out/conf.confext.raw", &name, &err));
+  EXPECT_EQ(name, "conf");
+  ASSERT_TRUE(extension_name("tools.sysext.raw", &name, &err));
+  EXPECT_EQ(name, "tools");
+  ASSERT_TRUE(extension_name(".confext.raw", &name, &err));
+  EXPECT_EQ(name, ".confext");
+}
+
 Tree sample_tree() {
   Tree t;
   t.add_file("usr/bin/tool", Content::from_bytes("x"), 0755, "pkg-a");
