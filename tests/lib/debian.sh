@@ -34,15 +34,26 @@ _initpack_build() {
   cat "$log"
 }
 
+# A hash of what the fixture image is made from: the initpack binary, the
+# profiles and the build arguments, so a changed profile or binary gets a
+# new image instead of a stale one from an earlier build.
+_fixture_key() {
+  {
+    sha256sum <"$INITPACK"
+    (cd "$INITPACK_SOURCE_DIR/profiles" && find . \( -type f -o -type l \) -print0 |
+      LC_ALL=C sort -z | xargs -0 sha256sum)
+    echo "$*"
+  } | sha256sum | cut -c1-16
+}
+
 debian_fixture() {
-  local release=${1:-${DEBIAN_RELEASE:-}} dir="$TEST_CACHE/default" lock
+  local release=${1:-${DEBIAN_RELEASE:-}} dir lock
   local -a args=()
   # Another release gets its own package cache, so the host release's
   # tests never see its kernel tree (and the reverse).
   INITPACK_TEST_CACHE="$TEST_CACHE/initpack"
   DEBIAN_RELEASE_ARGS=()
   if [ -n "$release" ]; then
-    dir="$TEST_CACHE/default-$release"
     INITPACK_TEST_CACHE="$TEST_CACHE/initpack-$release"
   fi
   mkdir -p "$TEST_CACHE"
@@ -50,10 +61,15 @@ debian_fixture() {
   flock -w 1200 "$lock" || fail "waited too long for $TEST_CACHE/.fixture.lock"
   [ -z "$release" ] || _release_apt_root "$release"
   args=("${DEBIAN_RELEASE_ARGS[@]}")
+  dir="$TEST_CACHE/fixture-${release:-host}-$(_fixture_key "${args[@]}")"
+  # Images of other binaries or profiles, unused for 3 hours, go.
+  find "$TEST_CACHE" -maxdepth 1 \( -name 'fixture-*' -o -name 'default' -o -name 'default-*' \) \
+    -mmin +180 ! -path "$dir" -exec rm -rf {} + 2>/dev/null || true
   if [ ! -s "$dir/initrd.img" ] || [ ! -s "$dir/vmlinuz" ]; then
     mkdir -p "$dir"
     _initpack_build "${args[@]}" -o "$dir/initrd.img" >&2
   fi
+  touch "$dir"
   exec {lock}>&-
   DEBIAN_INITRD="$dir/initrd.img"
   DEBIAN_VMLINUZ="$dir/vmlinuz"
