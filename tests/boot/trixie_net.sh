@@ -1,12 +1,13 @@
 # Debian 13 (trixie) network roots: one initrd built from trixie's packages
-# (systemd 257, kernel 6.12) with the nfs, nbd and iscsi profiles, booted
-# three ways against the servers of tests/lib/servers.sh (the bookworm
-# tests' checks, shortened):
+# (systemd 257, kernel 6.12) with the nfs and iscsi profiles, booted two
+# ways against the servers of tests/lib/servers.sh (the bookworm tests'
+# checks, shortened):
 #  - NFSv4, read-only, ip=dhcp: the root is the export, a write is refused;
-#  - NBD by export name, read-write, network from BOOTIF=: the guest's
-#    file lands in the image on the host;
 #  - iSCSI (netroot=iscsi:…, no root=): the session names our initiator
 #    and the guest's file lands in the LUN's image.
+# NBD was booted on trixie too (it passed) and runs on bookworm
+# only (boot/net_nbd): the suite's time on 2 cores is the limit, and NBD's
+# path (nbd-client from the kernel command line) is the same on both.
 source "$(dirname "$0")/../lib/common.sh"
 source "$TESTS_LIB/boot.sh"
 source "$TESTS_LIB/servers.sh"
@@ -14,7 +15,7 @@ source "$TESTS_LIB/trixie.sh"
 need qemu-system-x86_64 debugfs
 net_ns_start
 use_trixie
-build_test_initrd "$T/initrd.img" --profile nfs --profile nbd --profile iscsi >/dev/null
+build_test_initrd "$T/initrd.img" --profile nfs --profile iscsi >/dev/null
 
 # NFSv4
 start=$SECONDS
@@ -31,23 +32,11 @@ expect_in "$BOOT_LOG" "write-hook: refused"
 [ ! -e "$T/export/guest-marker" ] || fail "a read-only root was written"
 echo "nfs4: $((SECONDS - start)) s"
 
-# NBD
+# iSCSI
 start=$SECONDS
 make_test_root "$T/root"
 echo 'echo "written through the network" >/guest-marker; sync' \
   >"$T/root/etc/initpack-test.d/20-net.sh"
-make_root_image "$T/nbd.img" >/dev/null
-start_nbd_server "$T/nbd.img" root
-boot_net_root "$T/initrd.img" "root=nbd:10.0.2.2/root:ext4 rw BOOTIF=01-52-54-00-12-34-56 $TRIXIE_DEVICE_WAIT"
-expect_trixie_boot
-expect_in "$BOOT_LOG" "root-hook: /dev/nbd0 / ext4 rw"
-grep -q "nbd-client\[[0-9]*\]: Connected /dev/nbd0" "$BOOT_TEXT" || fail "nbd-client did not connect /dev/nbd0"
-debugfs -R "cat /guest-marker" "$T/nbd.img" >"$T/marker" 2>/dev/null
-expect_in "$T/marker" "written through the network"
-echo "nbd: $((SECONDS - start)) s"
-
-# iSCSI
-start=$SECONDS
 target=iqn.2024-01.test.initpack:root
 initiator=iqn.2024-01.test.initpack:guest
 cat >"$T/root/etc/initpack-test.d/30-iscsi.sh" <<'HOOK'
