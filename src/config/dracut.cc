@@ -1,7 +1,10 @@
 #include "config/dracut.h"
 
+#include "util/strings.h"
+
 #include <cctype>
 #include <map>
+#include <set>
 #include <sys/stat.h>
 
 namespace initpack {
@@ -84,18 +87,7 @@ bool parse_value(std::string_view text, size_t *i, int *line, std::string *out,
 }
 
 std::vector<std::string> words(std::string_view v) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i < v.size()) {
-    while (i < v.size() && std::isspace((unsigned char)v[i]))
-      i++;
-    size_t start = i;
-    while (i < v.size() && !std::isspace((unsigned char)v[i]))
-      i++;
-    if (i > start)
-      out.emplace_back(v.substr(start, i - start));
-  }
-  return out;
+  return split_any(v, " \t\r\n");
 }
 
 bool is_yes(const std::string &v) {
@@ -116,31 +108,28 @@ const std::map<std::string, std::string> kProfileOfModule = {
 // What every initpack image does already (systemd does the work dracut's
 // modules do in shell).
 bool always_there(const std::string &module) {
-  static const char *const kAlwaysThere[] = {"base",
-                                             "systemd",
-                                             "systemd-initrd",
-                                             "dracut-systemd",
-                                             "udev-rules",
-                                             "kernel-modules",
-                                             "rootfs-block",
-                                             "fs-lib",
-                                             "shutdown",
-                                             "usrmount",
-                                             "terminfo",
-                                             "dm",
-                                             "systemd-udevd",
-                                             "systemd-journald",
-                                             "systemd-tmpfiles",
-                                             "systemd-sysusers",
-                                             "systemd-modules-load",
-                                             "systemd-ask-password",
-                                             "kernel-modules-extra",
-                                             "crypt-lib",
-                                             "bash"};
-  for (const char *m : kAlwaysThere)
-    if (module == m)
-      return true;
-  return false;
+  static const std::set<std::string> kAlwaysThere = {"base",
+                                                     "systemd",
+                                                     "systemd-initrd",
+                                                     "dracut-systemd",
+                                                     "udev-rules",
+                                                     "kernel-modules",
+                                                     "rootfs-block",
+                                                     "fs-lib",
+                                                     "shutdown",
+                                                     "usrmount",
+                                                     "terminfo",
+                                                     "dm",
+                                                     "systemd-udevd",
+                                                     "systemd-journald",
+                                                     "systemd-tmpfiles",
+                                                     "systemd-sysusers",
+                                                     "systemd-modules-load",
+                                                     "systemd-ask-password",
+                                                     "kernel-modules-extra",
+                                                     "crypt-lib",
+                                                     "bash"};
+  return kAlwaysThere.count(module) != 0;
 }
 
 // Options that mean nothing to initpack, with the reason said.

@@ -69,6 +69,17 @@ std::string location(const std::string &path, int line) {
   return path + ":" + std::to_string(line);
 }
 
+// The names of the *.conf files directly in `dir`, sorted by name; hidden
+// files and directories are not configuration.
+std::vector<std::string> conf_file_names(const std::string &dir) {
+  std::vector<std::string> names;
+  for (const std::string &name : list_dir(dir))
+    if (!name.starts_with('.') && name.ends_with(".conf") &&
+        !is_directory(join_path(dir, name)))
+      names.push_back(name);
+  return names;
+}
+
 // "-p,--package" -> "--package"; "--hostonly,!--no-hostonly" -> "--hostonly"
 std::string long_flag(std::string_view flags) {
   while (!flags.empty()) {
@@ -204,9 +215,8 @@ private:
     for (const std::string &path : cli_.dracut_configs) {
       std::vector<std::string> files;
       if (is_directory(path)) {
-        for (const std::string &name : list_dir(path))
-          if (name.ends_with(".conf"))
-            files.push_back(join_path(path, name));
+        for (const std::string &name : conf_file_names(path))
+          files.push_back(join_path(path, name));
         if (files.empty())
           error("--dracut-config " + path + ": no *.conf file in it");
       } else {
@@ -275,10 +285,7 @@ private:
   bool has_initpack_files(const std::string &dir) {
     if (file_exists(join_path(dir, "initpack.conf")))
       return true;
-    for (const std::string &name : list_dir(join_path(dir, "initpack.conf.d")))
-      if (!name.starts_with('.') && name.ends_with(".conf"))
-        return true;
-    return false;
+    return !conf_file_names(join_path(dir, "initpack.conf.d")).empty();
   }
 
   // Main files in directory order, then the drop-ins of all directories
@@ -305,11 +312,8 @@ private:
     std::map<std::string, std::string> dropins; // sorted by byte order
     for (const std::string &d : dirs) {
       std::string dd = join_path(d, "initpack.conf.d");
-      for (const std::string &name : list_dir(dd)) {
+      for (const std::string &name : conf_file_names(dd)) {
         std::string p = join_path(dd, name);
-        if (name.starts_with('.') || !name.ends_with(".conf") ||
-            is_directory(p))
-          continue;
         if (auto it = dropins.find(name); it != dropins.end())
           note(p + " masks " + it->second);
         dropins[name] = p;
@@ -564,11 +568,8 @@ private:
     // Drop-ins, each with its own [Match]: where package names differ
     // between releases (Release=bookworm / Release=!bookworm).
     std::string dd = join_path(dir, "profile.conf.d");
-    std::vector<std::string> dropins = list_dir(dd);
-    std::sort(dropins.begin(), dropins.end());
-    for (const std::string &d : dropins)
-      if (!d.starts_with('.') && d.ends_with(".conf"))
-        read_profile_file(join_path(dd, d), name, dir, &ops);
+    for (const std::string &d : conf_file_names(dd))
+      read_profile_file(join_path(dd, d), name, dir, &ops);
     stack.push_back(name);
     for (const Op &op : ops)
       if (is_profiles(op))

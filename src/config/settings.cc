@@ -688,18 +688,9 @@ const Setting *find_setting(std::string_view key) {
 // ---- Parsing values --------------------------------------------------------
 
 static std::vector<std::string> split_list(std::string_view v, ListSplit how) {
-  std::string_view seps = how == ListSplit::Words    ? ", \t\r\n"
-                          : how == ListSplit::Spaces ? " \t\r\n"
-                                                     : ",\n";
-  std::vector<std::string> items;
-  while (!v.empty()) {
-    size_t end = v.find_first_of(seps);
-    std::string_view item = trim(v.substr(0, end));
-    if (!item.empty())
-      items.emplace_back(item);
-    v.remove_prefix(end == std::string_view::npos ? v.size() : end + 1);
-  }
-  return items;
+  return split_any(v, how == ListSplit::Words    ? ", \t\r\n"
+                      : how == ListSplit::Spaces ? " \t\r\n"
+                                                 : ",\n");
 }
 
 bool parse_boolean(std::string_view s, bool *out) {

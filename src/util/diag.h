@@ -31,87 +31,53 @@ struct FatalError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-class DiagLine {
+// What every kind shares: the message built with <<, and the Diagnostics it
+// reports to (taken from a Context or given directly). Each kind only
+// says, in its destructor, what happens to the message.
+template <typename Self> class DiagLine {
 public:
-  template <typename T> DiagLine &operator<<(const T &v) {
+  template <typename Ctx> explicit DiagLine(Ctx &ctx) : diag_(ctx.diag) {}
+  explicit DiagLine(Diagnostics &diag) : diag_(diag) {}
+  template <typename T> Self &operator<<(const T &v) {
     out_ << v;
-    return *this;
+    return static_cast<Self &>(*this);
   }
 
 protected:
+  Diagnostics &diag_;
   std::ostringstream out_;
 };
 
-class Fatal : public DiagLine {
+class Fatal : public DiagLine<Fatal> {
 public:
-  template <typename Ctx> explicit Fatal(Ctx &ctx) : diag_(ctx.diag) {}
-  explicit Fatal(Diagnostics &diag) : diag_(diag) {}
+  using DiagLine::DiagLine;
   ~Fatal() noexcept(false);
-  template <typename T> Fatal &operator<<(const T &v) {
-    out_ << v;
-    return *this;
-  }
-
-private:
-  Diagnostics &diag_;
 };
 
-class Error : public DiagLine {
+class Error : public DiagLine<Error> {
 public:
-  template <typename Ctx> explicit Error(Ctx &ctx) : diag_(ctx.diag) {}
-  explicit Error(Diagnostics &diag) : diag_(diag) {}
+  using DiagLine::DiagLine;
   ~Error();
-  template <typename T> Error &operator<<(const T &v) {
-    out_ << v;
-    return *this;
-  }
-
-private:
-  Diagnostics &diag_;
 };
 
-class Warn : public DiagLine {
+class Warn : public DiagLine<Warn> {
 public:
-  template <typename Ctx> explicit Warn(Ctx &ctx) : diag_(ctx.diag) {}
-  explicit Warn(Diagnostics &diag) : diag_(diag) {}
+  using DiagLine::DiagLine;
   ~Warn();
-  template <typename T> Warn &operator<<(const T &v) {
-    out_ << v;
-    return *this;
-  }
-
-private:
-  Diagnostics &diag_;
 };
 
-class StrictWarn : public DiagLine {
+class StrictWarn : public DiagLine<StrictWarn> {
 public:
-  template <typename Ctx> explicit StrictWarn(Ctx &ctx) : diag_(ctx.diag) {}
-  explicit StrictWarn(Diagnostics &diag) : diag_(diag) {}
+  using DiagLine::DiagLine;
   ~StrictWarn();
-  template <typename T> StrictWarn &operator<<(const T &v) {
-    out_ << v;
-    return *this;
-  }
-
-private:
-  Diagnostics &diag_;
 };
 
 // Printed only with --verbose; used for "+ command args" echoes and for
 // step-by-step progress.
-class Log : public DiagLine {
+class Log : public DiagLine<Log> {
 public:
-  template <typename Ctx> explicit Log(Ctx &ctx) : diag_(ctx.diag) {}
-  explicit Log(Diagnostics &diag) : diag_(diag) {}
+  using DiagLine::DiagLine;
   ~Log();
-  template <typename T> Log &operator<<(const T &v) {
-    out_ << v;
-    return *this;
-  }
-
-private:
-  Diagnostics &diag_;
 };
 
 // Stops the run if any Error was recorded since the start.

@@ -24,6 +24,19 @@ std::string_view trim(std::string_view s) {
   return s.substr(start, end - start + 1);
 }
 
+std::vector<std::string> split_any(std::string_view text,
+                                   std::string_view seps) {
+  std::vector<std::string> items;
+  while (!text.empty()) {
+    size_t end = text.find_first_of(seps);
+    std::string_view item = trim(text.substr(0, end));
+    if (!item.empty())
+      items.emplace_back(item);
+    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+  }
+  return items;
+}
+
 std::string join(const std::vector<std::string> &items, std::string_view sep) {
   std::string out;
   for (size_t i = 0; i < items.size(); i++) {

@@ -15,6 +15,11 @@ std::vector<std::string_view> split_lines(std::string_view text);
 // `s` without leading and trailing blanks (space, tab, \r, \n, \f, \v).
 std::string_view trim(std::string_view s);
 
+// The items between any of the characters of `seps`, each trimmed; empty
+// ones dropped: split_any(" a, b ,,c", ",") == {"a", "b", "c"}.
+std::vector<std::string> split_any(std::string_view text,
+                                   std::string_view seps);
+
 // The items with `sep` between them: join({"a", "b"}, ", ") == "a, b".
 std::string join(const std::vector<std::string> &items, std::string_view sep);
 

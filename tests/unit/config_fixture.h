@@ -37,7 +37,8 @@ protected:
   Config load() {
     errors.clear();
     notes.clear();
-    return resolve_config(cli, &errors, &notes);
+    warnings.clear();
+    return resolve_config(cli, &errors, &notes, &warnings);
   }
 
   // Loads and expects no errors.
@@ -50,7 +51,7 @@ protected:
   TempDir tmp{"initpack-config-test"};
   std::string root, usr, etc, profiles;
   CliConfig cli;
-  std::vector<std::string> errors, notes;
+  std::vector<std::string> errors, notes, warnings;
 };
 
 using Strings = std::vector<std::string>;

@@ -38,15 +38,7 @@ std::vector<std::string> ignored_of(const std::string &name,
 
 using Pairs = std::vector<std::pair<std::string, std::string>>;
 
-class DracutConfig : public ConfigWorld {
-protected:
-  Config load_with_warnings() {
-    errors.clear();
-    warnings.clear();
-    return resolve_config(cli, &errors, &notes, &warnings);
-  }
-  std::vector<std::string> warnings;
-};
+using DracutConfig = ConfigWorld;
 
 } // namespace
 
@@ -151,7 +143,7 @@ TEST_F(DracutConfig, DracutConfigIsReadBelowInitpacksFiles) {
   write("dracut.conf.d/README", "not read\n");
   write("etc/initpack/initpack.conf", "[Output]\nCompressOutput=zstd\n");
   cli.dracut_configs = {root + "/dracut.conf.d"};
-  Config c = load_with_warnings();
+  Config c = load();
   EXPECT_EQ(errors, Strings{});
   EXPECT_EQ(c.kernel_modules_include, Strings{"virtio_blk"});
   EXPECT_EQ(c.origins["KernelModulesInclude"],
@@ -172,7 +164,7 @@ TEST_F(DracutConfig, DracutConfigIsReadBelowInitpacksFiles) {
 TEST_F(DracutConfig, BadDracutConfigIsAnErrorNamingFileAndLine) {
   std::string f = write("dracut.conf", "hostonly=yes\nadd_drivers+=\"$X\"\n");
   cli.dracut_configs = {f, root + "/missing.conf", root + "/profiles"};
-  load_with_warnings();
+  load();
   EXPECT_EQ(
       errors,
       (Strings{f + ":2: shell expansion ($) is not supported: write the "
@@ -182,7 +174,7 @@ TEST_F(DracutConfig, BadDracutConfigIsAnErrorNamingFileAndLine) {
                "--dracut-config " + root + "/profiles: no *.conf file in it"}));
   std::string bad = write("bad.conf", "compress=\"zstd -99\"\n");
   cli.dracut_configs = {bad};
-  load_with_warnings();
+  load();
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_TRUE(
       errors[0].starts_with(bad + ":1: compress= (as CompressLevel=): "))

@@ -8,16 +8,7 @@ using namespace initpack;
 
 namespace {
 
-class MkosiConfig : public ConfigWorld {
-protected:
-  Config load_with_warnings() {
-    errors.clear();
-    notes.clear();
-    warnings.clear();
-    return resolve_config(cli, &errors, &notes, &warnings);
-  }
-  std::vector<std::string> warnings;
-};
+using MkosiConfig = ConfigWorld;
 
 } // namespace
 
@@ -32,7 +23,7 @@ TEST_F(MkosiConfig, ReadsDirectoryInMkosiOrder) {
   write("c/mkosi.conf.d/README", "not read\n");
   write("c/initpack.conf", "[Content]\nPackages=initpack\n");
   cli.config_dirs = {root + "/c"};
-  Config c = load_with_warnings();
+  Config c = load();
   EXPECT_EQ(errors, Strings{});
   EXPECT_EQ(c.packages,
             (Strings{"main", "dir10", "dir10-x", "b20", "c30", "initpack"}));
@@ -84,7 +75,7 @@ TEST_F(MkosiConfig, IgnoredAndAliasedKeysWarnRefusedOnesFail) {
   write("c/mkosi.postinst", "#!/bin/sh\n");
   cli.config_dirs = {root + "/c"};
   std::string f = root + "/c/mkosi.conf";
-  Config c = load_with_warnings();
+  Config c = load();
   EXPECT_EQ(c.kernel_modules_include, Strings{"dm-crypt"});
   EXPECT_EQ(warnings,
             (Strings{f + ":2: [Output] ManifestFormat= is ignored: initpack "
