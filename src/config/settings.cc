@@ -165,10 +165,11 @@ const std::vector<Setting> &settings() {
        .type = Bool,
        .member = &Config::allow_older_release,
        .metavar = "BOOL",
-       .help = "Accept an InRelease dated before the one in the cache. Off, "
-               "a mirror that replays an older signed index (a rollback to "
-               "vulnerable packages) is refused. Turn on to go back to an "
-               "older snapshot."},
+       .help = "Take an InRelease dated before the one in the cache. Off, "
+               "the cached, newer index is kept when a mirror lags or "
+               "replays an older signed one (a rollback to vulnerable "
+               "packages), with a warning. Turn on to go back to an older "
+               "snapshot."},
       {.section = "Distribution",
        .key = "AptRoot",
        .flags = "--apt-root",

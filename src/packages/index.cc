@@ -93,27 +93,27 @@ bool verified_release_text(Diagnostics &diag, const Suite &st,
          write_file(st.dir + "/Release.stamp", stamp, err);
 }
 
-// Refuses a rollback: a verified InRelease dated before the cached one of
-// the same suite is an old index replayed (apt compares the same way), so
-// the packages it names may be old, vulnerable versions.
-bool newer_than_cached(const Suite &st, const std::string &fresh_text,
-                       std::string *err) {
-  std::string cached_text, why;
+// An InRelease dated before the cached one of the same suite is either a
+// mirror that lags (one backend of a mirror network a day behind another)
+// or an old index replayed to bring back old, vulnerable versions. Either
+// way the cached, newer one stays; apt does the same (it counts the older
+// file as "not modified").
+bool older_than_cached(const Suite &st, const std::string &fresh_text,
+                       std::string *why) {
+  std::string cached_text, err;
   ReleaseFile fresh, cached;
   if (st.src->allow_older_release ||
-      !read_file(st.dir + "/Release", &cached_text, &why) ||
-      !parse_release(cached_text, st.url, &cached, &why))
-    return true; // nothing to compare with
-  if (!parse_release(fresh_text, st.url, &fresh, err))
+      !read_file(st.dir + "/Release", &cached_text, &err) ||
+      !parse_release(cached_text, st.url, &cached, &err) ||
+      !parse_release(fresh_text, st.url, &fresh, &err) ||
+      fresh.date >= cached.date)
     return false;
-  if (fresh.date >= cached.date)
-    return true;
-  *err = st.url + ": dated " + format_release_date(fresh.date) +
+  *why = st.url + ": dated " + format_release_date(fresh.date) +
          ", before the cached copy dated " + format_release_date(cached.date) +
-         "; the mirror replays an older index (a rollback). Keeping the "
-         "cached one (AllowOlderRelease=yes / --allow-older-release to "
-         "accept it, e.g. for a snapshot)";
-  return false;
+         " (a mirror that lags, or replays an older index); keeping the "
+         "cached one (AllowOlderRelease=yes / --allow-older-release takes the "
+         "older one, e.g. for a snapshot)";
+  return true;
 }
 
 // Verifies a freshly downloaded InRelease before it replaces the cached one,
@@ -137,9 +137,10 @@ bool install_fresh(Diagnostics &diag, Suite &st, time_t last_modified,
     return false;
   }
   Log(diag) << st.url << ": good signature from " << check.fingerprints[0];
-  if (!newer_than_cached(st, check.signed_text, err)) {
+  if (older_than_cached(st, check.signed_text, &why)) {
     ::unlink(st.fresh.c_str());
-    return false;
+    Warn(diag) << why;
+    return true;
   }
   if (last_modified > 0) {
     struct timespec ts[2] = {{last_modified, 0}, {last_modified, 0}};
