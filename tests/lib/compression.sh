@@ -1,6 +1,9 @@
 # Shared by tests/boot/compression_*.sh: build the default image with one
 # compression, check its framing with initpack inspect and the real tool,
-# and boot it to the root.
+# and boot it until the initrd's systemd runs. The compression matters only
+# to the kernel's unpacking, which is whole before /init runs (the kernel
+# waits for it); the rest of the boot, the same for every compression, is
+# what every other boot test covers. A failed unpack fails the boot.
 #
 #   compression_scenario xz [extra initpack build args…]
 compression_scenario() {
@@ -34,7 +37,9 @@ PY
     grep -qx init "$T/list" || fail "not a plain cpio"
     ;;
   esac
-  make_test_root "$T/root"
-  make_root_image "$T/root.img" >/dev/null
-  boot_systemd_initrd "$img" root=/dev/vda
+  boot_expect_root --kernel "$(dirname "$img")/vmlinuz" --initrd "$img" \
+    --expect "systemd[1]: Running in initrd." \
+    --fail-on "Initramfs unpacking failed" --fail-on "rootfs image is not initramfs" \
+    --fail-on "Failed to execute /init"
+  expect_in "$BOOT_LOG" "Trying to unpack rootfs image as initramfs..."
 }
