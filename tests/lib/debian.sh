@@ -40,8 +40,10 @@ _initpack_build() {
 _fixture_key() {
   {
     sha256sum <"$INITPACK"
-    (cd "$INITPACK_SOURCE_DIR/profiles" && find . \( -type f -o -type l \) -print0 |
-      LC_ALL=C sort -z | xargs -0 sha256sum)
+    # Files by content, symlinks (some dangle on the host) by target.
+    (cd "$INITPACK_SOURCE_DIR/profiles" && find . -type f -print0 |
+      LC_ALL=C sort -z | xargs -0 sha256sum &&
+      find . -type l -printf '%p -> %l\n' | LC_ALL=C sort)
     echo "$*"
   } | sha256sum | cut -c1-16
 }
