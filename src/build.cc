@@ -9,6 +9,7 @@
 #include "image/extras.h"
 #include "image/initrd_setup.h"
 #include "image/microcode.h"
+#include "image/prune.h"
 #include "image/record_manifest.h"
 #include "image/sysusers.h"
 #include "image/units.h"
@@ -163,11 +164,12 @@ BuildResult build_image(Context &ctx) {
   // Kernel modules, their firmware and modules.*.
   add_kernel_modules(ctx);
 
-  // Compiled databases, then pruning (RemoveFiles= drops hwdb sources), then
-  // the library cache of what is left.
+  // Compiled databases, then pruning (RemoveFiles= drops hwdb sources;
+  // Prune= what nothing runs), then the library cache of what is left.
   if (ctx.config.hwdb)
     build_hwdb(ctx);
   remove_files(ctx);
+  prune_image(ctx);
   run_ldconfig(ctx);
 
   // Everything the image runs must be in it: interpreters, libraries,

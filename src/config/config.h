@@ -72,6 +72,10 @@ struct Config {
   // it (keymaps, sensors, mice), and it costs 2.3 MB zstd and 0.13 s of
   // boot (measured, TCG -icount).
   bool hwdb = false; // Hwdb=
+  // Prune=: drop the programs and libraries nothing in the boot runs
+  // (image/prune.h); PruneKeep=: globs of files it must keep anyway.
+  bool prune = false;
+  std::vector<std::string> prune_keep;
   std::vector<std::string> kernel_command_line;
 
   // [Kernel]

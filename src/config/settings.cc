@@ -354,6 +354,29 @@ const std::vector<Setting> &settings() {
                "keymaps, input devices, sensors. Nothing on the way to the "
                "root needs it; it adds about 2.3 MB (zstd)."},
       {.section = "Content",
+       .key = "Prune",
+       .flags = "--prune,!--no-prune",
+       .type = Bool,
+       .member = &Config::prune,
+       .metavar = "BOOL",
+       .help = "Remove the programs and shared libraries that nothing in the "
+               "boot can run: not referenced by a unit, udev rule, generator, "
+               "script or ELF that the boot runs, not named in one, not "
+               "matched by PruneKeep=. --explain lists what is kept and why, "
+               "and what was removed."},
+      {.section = "Content",
+       .key = "PruneKeep",
+       .flags = "--prune-keep",
+       .type = List,
+       .member = &Config::prune_keep,
+       .metavar = "GLOB",
+       .help = "Programs and libraries Prune= keeps although nothing names "
+               "them, as globs over image paths: those run by a computed "
+               "name (fsck.TYPE), opened with dlopen(), or wanted in the "
+               "emergency shell. Example: --prune-keep '/usr/bin/less'",
+       .merge = Merge::Append,
+       .split = ListSplit::Items},
+      {.section = "Content",
        .key = "KernelCommandLine",
        .flags = "--kernel-command-line",
        .type = List,

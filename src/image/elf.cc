@@ -49,9 +49,12 @@ public:
       return fail("truncated program headers");
     phdrs_.resize(eh.e_phnum);
     std::memcpy(phdrs_.data(), bytes.data(), bytes.size());
-    for (const auto &ph : phdrs_)
+    for (const auto &ph : phdrs_) {
       if (ph.p_type == PT_INTERP && !read_interp(ph))
         return false;
+      if (ph.p_type == PT_LOAD && !(ph.p_flags & (PF_X | PF_W)))
+        out_->read_only.emplace_back(ph.p_offset, ph.p_filesz);
+    }
     for (const auto &ph : phdrs_)
       if (ph.p_type == PT_DYNAMIC)
         return read_dynamic(ph);

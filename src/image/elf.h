@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace initpack {
@@ -24,6 +25,10 @@ struct ElfInfo {
   std::string interp;   // "/lib64/ld-linux-x86-64.so.2", or empty
   std::vector<std::string> needed;
   std::vector<std::string> runpath; // DT_RUNPATH, else DT_RPATH, split at ':'
+  // File ranges (offset, size) of the loadable segments that are neither
+  // executable nor writable: .rodata, where string literals live (ld's
+  // -z separate-code, the default on x86-64, keeps code out of them).
+  std::vector<std::pair<uint64_t, uint64_t>> read_only;
 };
 
 // Reads `size` bytes at `offset` into *out; false when the file is shorter.
