@@ -3,6 +3,7 @@
 #include "codec/decompress.h"
 #include "image/tree.h"
 #include "inspect/cpio_reader.h"
+#include "inspect/erofs_reader.h"
 #include "util/diag.h"
 
 #include <fcntl.h>
@@ -184,6 +185,10 @@ bool read_initrd_bytes(std::string_view image, const std::string &name,
                        const InitrdDataFn &on_data) {
   segs->clear();
   entries->clear();
+  if (is_erofs_image(image)) { // a stage-2 image, a sysext or confext
+    segs->emplace_back();
+    return read_erofs_bytes(image, name, &segs->back(), entries, err, on_data);
+  }
   EntryCollector collector(entries, on_data);
   size_t off = 0;
   while (true) {
