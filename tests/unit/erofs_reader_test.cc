@@ -165,6 +165,24 @@ TEST(ErofsReader, ReadsLz4AndLz4hcClusters) {
   }
 }
 
+// 400 files of every tail size in one directory: a directory of many
+// blocks, and inode records moved to the next block or their tails to a
+// data block.
+TEST(ErofsReader, ReadsManyBlockDirectories) {
+  Tree t;
+  std::mt19937 rng(11);
+  for (int i = 0; i < 400; i++)
+    t.add_file("f/" + std::to_string(i),
+               Content::from_bytes(text_data(rng() % 9000, i)));
+  for (ErofsCompression c : {ErofsCompression::None, ErofsCompression::Lz4}) {
+    ErofsOptions opts;
+    opts.compression = c;
+    Read r = read(write_image(t, opts));
+    expect_same_data(t, r);
+    EXPECT_EQ(r.entries.size(), 402u);
+  }
+}
+
 TEST(ErofsReader, ExtendedInodesKeepBigIdsAndMtime) {
   Tree t;
   Entry &f = t.add_file("big-ids", Content::from_bytes("x\n"), 0600);
@@ -254,6 +272,31 @@ TEST(ErofsReader, RefusesInodesSharingBlocks) {
   EXPECT_EQ(r.err, fmt::format("img: offset {}: /b's data (4096 bytes) "
                                "overlaps bytes another inode uses",
                                a_block * 4096));
+}
+
+// What initpack does not write is refused by name: here an LZMA cluster
+// map (algorithm 1), as mkfs.erofs -zlzma would make.
+TEST(ErofsReader, RefusesOtherAlgorithms) {
+  Tree t;
+  t.add_file("big", Content::from_bytes(text_data(20000, 9)));
+  ErofsOptions opts;
+  opts.compression = ErofsCompression::Lz4;
+  std::string image = write_image(t, opts);
+  ASSERT_TRUE(read(image).ok);
+  // The root (nid 36) with its inline entries, then big's record.
+  erofs::CompactInode root;
+  memcpy(&root, &image[1152], sizeof root);
+  size_t big = (1152 + 32 + root.i_size + 31) / 32 * 32;
+  erofs::CompactInode c;
+  memcpy(&c, &image[big], sizeof c);
+  ASSERT_EQ(c.i_format, erofs::inode_format(erofs::kCompressedFull, false));
+  size_t map = big + 32; // 8-byte aligned already
+  image[map + offsetof(erofs::ZMapHeader, h_algorithmtype)] = 1;
+  Read r = read(image);
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.err, fmt::format("img: offset {}: /big: compression algorithm "
+                               "1: initpack reads LZ4 clusters only",
+                               map));
 }
 
 // Every single-byte change of the metadata and every truncation either
