@@ -68,24 +68,12 @@ std::string shown(const std::string &path) {
   return escape_name(path == "." ? "/" : "/" + path);
 }
 
+// The dirent file_type of a mode's S_IFMT (>> 12); 0: not a file type.
 uint8_t dirent_type(uint32_t mode) {
-  switch (mode & S_IFMT) {
-  case S_IFREG:
-    return kFtRegular;
-  case S_IFDIR:
-    return kFtDir;
-  case S_IFCHR:
-    return kFtCharDev;
-  case S_IFBLK:
-    return kFtBlockDev;
-  case S_IFIFO:
-    return kFtFifo;
-  case S_IFSOCK:
-    return kFtSocket;
-  case S_IFLNK:
-    return kFtSymlink;
-  }
-  return 0;
+  static constexpr uint8_t kTypes[16] = {
+      0,          kFtFifo, kFtCharDev, 0, kFtDir,    0, kFtBlockDev, 0,
+      kFtRegular, 0,       kFtSymlink, 0, kFtSocket, 0, 0,           0};
+  return kTypes[(mode & S_IFMT) >> 12];
 }
 
 class ErofsImage {
