@@ -567,8 +567,9 @@ bool is_erofs_image(std::string_view image) {
 }
 
 bool read_erofs_bytes(std::string_view image, const std::string &name,
-                      InitrdSegment *seg, std::vector<InitrdEntry> *entries,
-                      std::string *err, const InitrdDataFn &on_data) {
+                      int segment, InitrdSegment *seg,
+                      std::vector<InitrdEntry> *entries, std::string *err,
+                      const InitrdDataFn &on_data) {
   ErofsImage im(image, name);
   std::vector<Found> found;
   if (!im.open(err) || !im.walk(&found, err))
@@ -581,13 +582,13 @@ bool read_erofs_bytes(std::string_view image, const std::string &name,
   std::unordered_map<uint64_t, Decoded> done;
   *seg = InitrdSegment{};
   seg->compression = "erofs";
-  uint64_t compressed = 0;
-  entries->clear();
+  uint64_t compressed = 0, first = entries->size();
   for (const Found &f : found) {
     InodeInfo n;
     if (!im.inode(f.nid, f.path, &n, err))
       return false;
     InitrdEntry e = make_entry(f, n);
+    e.segment = segment;
     bool has_data = S_ISREG(n.mode) || S_ISLNK(n.mode);
     auto [it, fresh] = done.try_emplace(f.nid);
     Decoded &d = it->second;
@@ -617,7 +618,7 @@ bool read_erofs_bytes(std::string_view image, const std::string &name,
       done.erase(f.nid); // no later path needs the data
   }
   seg->compressed_size = im.fs_size();
-  seg->entries = entries->size();
+  seg->entries = entries->size() - first;
   seg->detail = segment_detail(im, image.size(), compressed);
   return true;
 }

@@ -24,12 +24,14 @@ namespace initpack {
 // True when `image` starts with an EROFS superblock (magic at byte 1024).
 bool is_erofs_image(std::string_view image);
 
-// Lists every entry of the image as one segment ("erofs"), in path order
-// with "." (the root) first, a hardlinked file's later paths pointing at
-// its first (InitrdEntry::hardlink). on_data as for read_initrd_bytes,
-// called in entry order. Returns false with "name: offset N: what" in *err.
+// Appends every entry of the image to *entries as segment number
+// `segment` (an "erofs" one, described in *seg), in path order with "."
+// (the root) first, a hardlinked file's later paths pointing at its first
+// (InitrdEntry::hardlink). on_data as for read_initrd_bytes, called in
+// entry order. Returns false with "name: offset N: what" in *err.
 bool read_erofs_bytes(std::string_view image, const std::string &name,
-                      InitrdSegment *seg, std::vector<InitrdEntry> *entries,
-                      std::string *err, const InitrdDataFn &on_data = {});
+                      int segment, InitrdSegment *seg,
+                      std::vector<InitrdEntry> *entries, std::string *err,
+                      const InitrdDataFn &on_data = {});
 
 } // namespace initpack

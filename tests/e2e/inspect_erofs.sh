@@ -1,7 +1,7 @@
 # `initpack inspect` reads EROFS images: a sysext .raw from ExtraTrees=
-# (LZ4 clusters, setuid, a symlink, a name with an escape
-# character) and a Format=erofs stage-2 image from the real archive (LZ4HC,
-# dm-verity tree appended). For each, every path of `inspect --json` is
+# (LZ4 clusters, setuid, a symlink, a name with an escape character), the
+# same inside a GPT disk, and a Format=erofs stage-2 image from the real
+# archive (LZ4HC, dm-verity tree appended). For each, every path of `inspect --json` is
 # compared with what fsck.erofs --extract writes (type, permissions, owner,
 # size, SHA-256 of every file's bytes, link targets), the tree written by
 # `inspect --extract` with fsck's byte for byte, --cat with cmp; the text
@@ -65,10 +65,12 @@ for path, e in entries.items():
 print("compare.py: %d paths, %d files' bytes agree" % (len(entries), checked))
 PY
 
-# check IMAGE NAME: inspect --json / --extract against fsck.erofs --extract.
+# check IMAGE NAME [FS]: inspect --json / --extract of IMAGE against
+# fsck.erofs --extract of FS (IMAGE itself, or the file system a disk
+# image holds).
 check() {
-  local img=$1 name=$2
-  fsck.erofs --extract="$T/fsck-$name" "$img" >"$T/fsck.log" 2>&1 ||
+  local img=$1 name=$2 fs=${3:-$1}
+  fsck.erofs --extract="$T/fsck-$name" "$fs" >"$T/fsck.log" 2>&1 ||
     { cat "$T/fsck.log" >&2; fail "fsck.erofs rejects $img"; }
   "$INITPACK" inspect --json "$img" >"$T/$name.json"
   "$INITPACK" inspect --extract "$T/ours-$name" "$img"
@@ -104,6 +106,18 @@ expect_in "$list" 'opt/x/esc\033[31m'
 if grep -q "$(printf '\033')" "$list"; then fail "a raw ESC in the listing"; fi
 "$INITPACK" inspect --cat /usr/share/big/numbers "$T/marker.raw" >"$T/numbers"
 cmp "$T/numbers" "$ext/usr/share/big/numbers" || fail "--cat gives other bytes"
+
+# The same file system as partition 2 of a GPT disk (as systemd-repart
+# makes sysexts), behind a verity partition: one erofs segment at its offset.
+need sfdisk
+sectors=$(($(stat -c %s "$T/marker.raw") / 512))
+truncate -s $((2048 * 512 + 64 * 512 + sectors * 512 + 1048576)) "$T/disk.raw"
+printf 'label: gpt\nstart=2048, size=64, type=77ff5f63-e7b6-4633-acf4-1565b864c0e6, name="usr-x86-64-verity"\nstart=2112, size=%d, type=8484680c-9521-48c6-9c11-b0720656f69e, name="usr-x86-64"\n' \
+  "$sectors" | sfdisk -q "$T/disk.raw"
+dd if="$T/marker.raw" of="$T/disk.raw" bs=512 seek=2112 conv=notrunc status=none
+check "$T/disk.raw" disk "$T/marker.raw"
+grep -Eq '^  0    1081344 erofs .*  partition 2 usr-x86-64, volume marker, ' "$T/disk.list" ||
+  fail "no erofs row for partition 2: $(sed -n 3p "$T/disk.list")"
 
 # 2. Damage: a truncated image names the offset; nothing is listed.
 head -c 8192 "$T/marker.raw" >"$T/short.raw"

@@ -46,7 +46,7 @@ struct Read {
 Read read(std::string_view image) {
   Read r;
   r.ok = read_erofs_bytes(
-      image, "img", &r.seg, &r.entries, &r.err,
+      image, "img", 0, &r.seg, &r.entries, &r.err,
       [&](const InitrdEntry &e, std::string_view d) { r.data[e.path] = d; });
   return r;
 }
