@@ -274,8 +274,8 @@ bool ErofsImage::read_flat(const InodeInfo &n, const std::string &path,
        !claim(uint64_t(n.i_u) * kBlockSize, full * kBlockSize, what, err)))
     return false;
   uint64_t in_blocks = std::min(n.size, full * kBlockSize);
-  out->assign(img_.data() + uint64_t(n.i_u) * kBlockSize * (full > 0),
-              in_blocks);
+  if (in_blocks)
+    out->assign(img_.data() + uint64_t(n.i_u) * kBlockSize, in_blocks);
   if (!inl)
     return true;
   uint64_t tail = n.size - in_blocks;
@@ -521,7 +521,6 @@ bool ErofsImage::walk(std::vector<Found> *found, std::string *err) {
 // What one inode decoded to, kept for its later paths (hardlinks).
 struct Decoded {
   std::string first_path, sha256, data;
-  uint64_t size = 0;
 };
 
 InitrdEntry make_entry(const Found &f, const InodeInfo &n) {
@@ -593,13 +592,13 @@ bool read_erofs_bytes(std::string_view image, const std::string &name,
     auto [it, fresh] = done.try_emplace(f.nid);
     Decoded &d = it->second;
     if (has_data && fresh) {
-      if (!im.data(n, f.path, &d.data, err))
-        return false;
       if (S_ISLNK(n.mode) && (n.size == 0 || n.size >= kBlockSize))
         return im.fail(n.offset,
                        shown(f.path) + ": symlink target of " +
                            std::to_string(n.size) + " bytes",
                        err);
+      if (!im.data(n, f.path, &d.data, err))
+        return false;
       d.first_path = f.path;
       d.sha256 = sha256_hex(d.data);
       seg->uncompressed_size += S_ISREG(n.mode) ? n.size : 0;
@@ -614,7 +613,7 @@ bool read_erofs_bytes(std::string_view image, const std::string &name,
     entries->push_back(std::move(e));
     if (on_data)
       on_data(entries->back(), has_data ? d.data : std::string_view());
-    if (--refs[f.nid] == 0 && !S_ISDIR(n.mode))
+    if (--refs[f.nid] == 0)
       done.erase(f.nid); // no later path needs the data
   }
   seg->compressed_size = im.fs_size();
