@@ -2,8 +2,9 @@
 // the segments (offset, compression, sizes), then every entry; or, with
 // --json, the same as one JSON object; --cat prints one file, --extract
 // writes the tree out. A UKI shows its section table first, then its
-// initrd (.ucode + .initrd) the same way. An image initpack built ends with
-// its manifest (codec/image_manifest.h); --manifest prints only that.
+// initrd (.ucode + .initrd) the same way; an EROFS image (stage 2, sysext)
+// reads as one segment (inspect/erofs_reader.h). An image initpack built ends
+// with its manifest (codec/image_manifest.h); --manifest prints only that.
 #include "cli/commands.h"
 #include "codec/image_manifest.h"
 #include "context.h"
@@ -359,7 +360,8 @@ void register_inspect_command(CLI::App &app, Context &ctx, int *exit_code) {
   CLI::App *cmd = app.add_subcommand(
       "inspect", "List an initrd's segments and files, like lsinitrd (a "
                  "UKI: its sections, then its initrd)");
-  cmd->add_option("image", opts->image, "The initrd or UKI to read")
+  cmd->add_option("image", opts->image,
+                  "The initrd, UKI or EROFS image (stage 2, sysext) to read")
       ->required();
   auto *json = cmd->add_flag("--json", opts->json,
                              "Print segments and entries as one JSON object");

@@ -3,7 +3,10 @@
 #include "codec/decompress.h"
 #include "image/tree.h"
 #include "inspect/cpio_reader.h"
+#include "inspect/erofs_reader.h"
+#include "inspect/gpt_reader.h"
 #include "util/diag.h"
+#include "util/strings.h"
 
 #include <fcntl.h>
 #include <map>
@@ -176,6 +179,38 @@ bool read_compressed_segment(StreamFormat f, std::string_view rest,
   return true;
 }
 
+// A GPT disk (a sysext or confext systemd-repart made): each EROFS
+// partition is a segment at its offset; the others (verity) are skipped.
+bool read_disk_partitions(std::string_view image, const std::string &name,
+                          std::vector<InitrdSegment> *segs,
+                          std::vector<InitrdEntry> *entries, std::string *err,
+                          const InitrdDataFn &on_data) {
+  std::vector<GptPartition> parts;
+  if (!read_gpt(image, name, &parts, err))
+    return false;
+  for (const GptPartition &p : parts) {
+    std::string_view bytes = image.substr(p.offset, p.size);
+    if (!is_erofs_image(bytes))
+      continue;
+    std::string where = name + " (partition " + std::to_string(p.number) +
+                        " at offset " + std::to_string(p.offset) + ")";
+    InitrdSegment seg;
+    if (!read_erofs_bytes(bytes, where, int(segs->size()), &seg, entries, err,
+                          on_data))
+      return false;
+    seg.offset = p.offset;
+    seg.detail = "partition " + std::to_string(p.number) + " " +
+                 escape_name(p.name) + ", " + seg.detail;
+    segs->push_back(seg);
+  }
+  if (segs->empty()) {
+    *err = name + ": a GPT disk without an EROFS partition (" +
+           std::to_string(parts.size()) + " partitions)";
+    return false;
+  }
+  return true;
+}
+
 } // namespace
 
 bool read_initrd_bytes(std::string_view image, const std::string &name,
@@ -184,6 +219,13 @@ bool read_initrd_bytes(std::string_view image, const std::string &name,
                        const InitrdDataFn &on_data) {
   segs->clear();
   entries->clear();
+  if (is_erofs_image(image)) { // a stage-2 image, a sysext or confext
+    segs->emplace_back();
+    return read_erofs_bytes(image, name, 0, &segs->back(), entries, err,
+                            on_data);
+  }
+  if (is_gpt_disk(image))
+    return read_disk_partitions(image, name, segs, entries, err, on_data);
   EntryCollector collector(entries, on_data);
   size_t off = 0;
   while (true) {

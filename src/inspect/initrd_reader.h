@@ -2,6 +2,8 @@
 // uncompressed newc cpio archive or a compressed stream (zstd, xz, lzma,
 // gzip, bzip2, lz4 legacy) holding cpio archives, with NUL padding between
 // them; e.g. dracut's early microcode cpio followed by a zstd main archive.
+// An EROFS image (initpack's stage 2, a sysext) reads as one "erofs"
+// segment (erofs_reader.h).
 #pragma once
 
 #include <cstdint>

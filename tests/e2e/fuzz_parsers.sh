@@ -9,12 +9,12 @@ fuzz=$INITPACK_SOURCE_DIR/tests/fuzz
 secs=${FUZZ_SECONDS:-60}
 # Executions per harness: what about 5 s gives on this machine kind.
 declare -A runs_of=([deb822]=40000 [ini]=50000 [cpio]=50000 [decompress]=300
-  [pe]=100000 [credential]=25000 [dracut]=30000 [deb]=1000)
+  [pe]=100000 [credential]=25000 [dracut]=30000 [deb]=1000 [erofs]=50000)
 echo 'extern "C" int LLVMFuzzerTestOneInput(const char *, unsigned long) { return 0; }' > "$T/probe.cc"
 clang++ -fsanitize=fuzzer "$T/probe.cc" -o "$T/probe" 2>/dev/null ||
   skip "clang's libFuzzer runtime is missing"
 
-for name in deb822 ini dracut cpio decompress pe credential deb; do
+for name in deb822 ini dracut cpio decompress pe credential deb erofs; do
   bash "$fuzz/build.sh" "$name" "$T/fuzz-$name"
   mkdir -p "$T/corpus-$name"
   cp "$fuzz/corpus/$name/"* "$T/corpus-$name/" 2>/dev/null || true
