@@ -1,6 +1,7 @@
 #include "image/consistency.h"
 
 #include "image/tree.h"
+#include "tree_text.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -8,12 +9,6 @@
 using namespace initpack;
 
 namespace {
-
-std::shared_ptr<const Content> host_file(const std::string &path) {
-  struct stat st;
-  EXPECT_EQ(stat(path.c_str(), &st), 0) << path;
-  return Content::from_disk(path, st.st_size);
-}
 
 // A merged-/usr tree with ld.so, libc and bash, as the default image has.
 Tree base_tree() {

@@ -2,19 +2,13 @@
 
 #include "image/consistency.h"
 #include "image/tree.h"
+#include "tree_text.h"
 
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 
 using namespace initpack;
 
 namespace {
-
-std::shared_ptr<const Content> host_file(const std::string &path) {
-  struct stat st;
-  EXPECT_EQ(stat(path.c_str(), &st), 0) << path;
-  return Content::from_disk(path, st.st_size);
-}
 
 const std::string kLib = "usr/lib/x86_64-linux-gnu/";
 
