@@ -4,7 +4,6 @@
 #include "tree_text.h"
 
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 
 using namespace initpack;
 
