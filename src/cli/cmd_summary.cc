@@ -4,8 +4,12 @@
 // both generated from the settings table.
 #include "cli/commands.h"
 #include "config/load.h"
+#include "config/profiles.h"
 #include "config/summary.h"
 #include "context.h"
+#include "util/diag.h"
+
+#include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
 
@@ -20,7 +24,19 @@ struct SummaryArgs {
   bool json = false;
   bool sample = false;
   bool doc = false;
+  bool profiles = false;
 };
+
+// `--profiles`: a line per profile, its name and what it is for.
+void print_profiles(Context &ctx, const std::string &override_dir) {
+  std::string err;
+  std::string dir = find_profiles_dir(override_dir, &err);
+  if (dir.empty())
+    Fatal(ctx) << err;
+  for (const std::string &name : available_profiles(dir))
+    std::cout << fmt::format("{:<10} {}\n", name,
+                             profile_description(dir, name));
+}
 } // namespace
 
 void register_summary_command(CLI::App &app, Context &ctx, int *exit_code) {
@@ -35,7 +51,14 @@ void register_summary_command(CLI::App &app, Context &ctx, int *exit_code) {
                 "default, then exit");
   cmd->add_flag("--doc", opts->doc,
                 "Print the initpack.conf(5) man page (Markdown), then exit");
+  cmd->add_flag("--profiles", opts->profiles,
+                "Print the available profiles (for Profiles=/--profile), "
+                "each with what it is for, then exit");
   cmd->callback([&ctx, opts] {
+    if (opts->profiles) {
+      print_profiles(ctx, opts->cli.profiles_dir);
+      return;
+    }
     if (opts->sample) {
       std::cout << render_sample();
       return;

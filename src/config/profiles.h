@@ -22,4 +22,10 @@ std::string find_profiles_dir(const std::string &override_dir,
 // sorted.
 std::vector<std::string> available_profiles(const std::string &dir);
 
+// What a profile is for: the first sentence of the comment that opens its
+// profile.conf ("A btrfs root, also on a subvolume (rootflags=subvol=NAME)."),
+// for `initpack summary --profiles` and shell completion. "" without one.
+std::string profile_description(const std::string &dir,
+                                const std::string &name);
+
 } // namespace initpack

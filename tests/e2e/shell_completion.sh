@@ -45,6 +45,15 @@ bash_complete initpack build -o "$T/files/ou" >"$T/got"
 [ "$(cat "$T/got")" = "$T/files/out.img" ] || fail "bash: -o gave $(cat "$T/got")"
 bash_complete initpack '' >"$T/got"
 expect_not_in "$T/got" generate
+# Profile names come from the binary (`initpack summary --profiles`), so
+# the completion runs the initpack it completes for.
+export PATH="$(dirname "$INITPACK"):$PATH"
+"$INITPACK" summary --profiles >"$T/profiles"
+expect_line "$T/profiles" "lvm        An LVM root (plain or thin), activated by lvm2's own udev rules"
+cut -d' ' -f1 "$T/profiles" | grep '^l' | sort >"$T/l-profiles"
+[ "$(tr '\n' ' ' <"$T/l-profiles")" = "luks lvm " ] || fail "profiles with l: $(cat "$T/l-profiles")"
+bash_complete initpack build --profile l >"$T/got"
+diff -u "$T/l-profiles" "$T/got" || fail "bash: --profile values"
 
 command -v zsh >/dev/null || skip "zsh is not installed (bash completion passed)"
 zsh -n "$ZSH_SCRIPT" || fail "zsh -n $ZSH_SCRIPT"
@@ -58,3 +67,5 @@ zsh_complete "initpack -v build --format=" >"$T/got"
 diff -u "$T/formats" "$T/got" || fail "zsh: --format= values"
 zsh_complete "initpack inspect --e" >"$T/got"
 expect_line "$T/got" --extract
+zsh_complete "initpack build --profile l" >"$T/got"
+diff -u "$T/l-profiles" "$T/got" || fail "zsh: --profile values"

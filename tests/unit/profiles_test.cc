@@ -1,6 +1,8 @@
 // Profiles: the default first, nesting, trees, cycles, unknown names.
 #include "config_fixture.h"
 
+#include "config/profiles.h"
+
 using namespace initpack;
 
 static Strings names(const Config &c) {
@@ -122,4 +124,26 @@ TEST_F(ConfigWorld, ProfileDropInsMatchTheRelease) {
   cli.values["Release"] = {"trixie"};
   EXPECT_EQ(load_ok().packages,
             (Strings{"cryptsetup", "common", "libtss2-t64"}));
+}
+
+TEST_F(ConfigWorld, ProfileDescriptionIsItsOpeningCommentsFirstClause) {
+  write("profiles/nfs/profile.conf",
+        "# Root on NFS (v3 or v4), in dracut's and the kernel's spellings:\n"
+        "#   root=nfs:SERVER:/PATH\n[Content]\n");
+  write("profiles/raid/profile.conf",
+        "# An md RAID root, assembled incrementally by mdadm's own udev "
+        "rules\n# (64-md-raid-assembly.rules: `mdadm --incremental`). More.\n");
+  write("profiles/long/profile.conf",
+        "# Networking in the initrd, for roots reached over the network, "
+        "whatever the stack may be. More.\n");
+  write("profiles/bare/profile.conf", "[Content]\nPackages=x\n");
+  EXPECT_EQ(profile_description(profiles, "nfs"),
+            "Root on NFS (v3 or v4), in dracut's and the kernel's spellings");
+  EXPECT_EQ(profile_description(profiles, "raid"),
+            "An md RAID root, assembled incrementally by mdadm's own udev "
+            "rules");
+  EXPECT_EQ(profile_description(profiles, "long"),
+            "Networking in the initrd, for roots reached over the network");
+  EXPECT_EQ(profile_description(profiles, "bare"), "");
+  EXPECT_EQ(profile_description(profiles, "absent"), "");
 }
