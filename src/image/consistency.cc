@@ -15,26 +15,13 @@
 #include <iostream>
 #include <map>
 #include <set>
+#include <span>
 #include <unistd.h>
 
 namespace initpack {
 
 namespace {
 
-// The directories ld.so searches on Debian after RUNPATH and ld.so.cache
-// (the image's ld.so.conf adds to these); lib32 and i386 for 32-bit ELFs.
-const char *const kLibDirs64[] = {"lib/x86_64-linux-gnu",
-                                  "usr/lib/x86_64-linux-gnu",
-                                  "lib64",
-                                  "usr/lib64",
-                                  "lib",
-                                  "usr/lib"};
-const char *const kLibDirs32[] = {"lib/i386-linux-gnu",
-                                  "usr/lib/i386-linux-gnu",
-                                  "lib32",
-                                  "usr/lib32",
-                                  "lib",
-                                  "usr/lib"};
 bool starts_with_any(std::string_view path,
                      std::initializer_list<std::string_view> prefixes) {
   for (std::string_view p : prefixes)
@@ -118,8 +105,7 @@ private:
   }
   // A bare command name: the first directory of `dirs` holding it.
   void add_command(const std::string &from, int line, const std::string &kind,
-                   const std::string &name,
-                   std::initializer_list<const char *> dirs) {
+                   const std::string &name, std::span<const char *const> dirs) {
     if (name.find('/') != std::string::npos) {
       add_program(from, line, kind, name);
       return;
@@ -243,9 +229,7 @@ void Checker::scan_script(const std::string &path, std::string_view head) {
     std::string_view rest = trim(line.substr(sp));
     std::string cmd(rest.substr(0, rest.find_first_of(" \t")));
     if (!cmd.empty() && cmd[0] != '-')
-      add_command(path, 0, "#! env", cmd,
-                  {"usr/local/sbin", "usr/local/bin", "usr/sbin", "usr/bin",
-                   "sbin", "bin"});
+      add_command(path, 0, "#! env", cmd, kProgramDirs);
   }
 }
 
@@ -275,11 +259,6 @@ std::string first_word(std::string_view s) {
 bool is_language_module(std::string_view path) {
   return starts_with_any(path, {"usr/lib/python3", "usr/share/perl",
                                 "usr/lib/x86_64-linux-gnu/perl"});
-}
-
-bool is_unit_dir(std::string_view path) {
-  return starts_with_any(path, {"usr/lib/systemd/system/",
-                                "lib/systemd/system/", "etc/systemd/system/"});
 }
 
 } // namespace
@@ -333,8 +312,8 @@ void Checker::scan_unit(const std::string &path, const Inode &ino) {
     std::string prog = first_word(value);
     if (prog.empty())
       continue;
-    add_command(path, n, key + "=", prog,
-                {"usr/local/sbin", "usr/local/bin", "usr/sbin", "usr/bin"});
+    // systemd's PATH for units: without /sbin and /bin.
+    add_command(path, n, key + "=", prog, std::span(kProgramDirs).first(4));
     // "-": systemd goes on when the program fails or is absent
     // (emergency.service's "-/bin/plymouth --wait quit"): listed, no error.
     bool is_guarded =
@@ -427,10 +406,9 @@ ConsistencyReport Checker::run() {
     const Inode &ino = *e.inode;
     // Kernel modules and firmware are loaded by the kernel, not run (and
     // firmware may be ELF for another processor).
-    if (starts_with_any(path, {"usr/lib/modules/", "lib/modules/",
-                               "usr/lib/firmware/", "lib/firmware/"}))
+    if (is_kernel_data(path))
       continue;
-    bool in_units = is_unit_dir(path);
+    bool in_units = is_unit_path(path);
     if (in_units && ino.type == NodeType::Symlink &&
         (dirname(path).ends_with(".wants") ||
          dirname(path).ends_with(".requires")))
@@ -447,9 +425,7 @@ ConsistencyReport Checker::run() {
          (path.ends_with(".conf") && (dirname(path).ends_with(".service.d") ||
                                       dirname(path).ends_with(".socket.d")))))
       scan_unit(path, ino);
-    if (path.ends_with(".rules") &&
-        starts_with_any(path, {"usr/lib/udev/rules.d/", "lib/udev/rules.d/",
-                               "etc/udev/rules.d/"}))
+    if (is_udev_rules_path(path))
       scan_rules(path, ino);
   }
   resolve_through_programs();
@@ -458,6 +434,37 @@ ConsistencyReport Checker::run() {
                      return std::tie(a.from, a.line) < std::tie(b.from, b.line);
                    });
   return std::move(report_);
+}
+
+bool is_program_dir(std::string_view dir) {
+  for (const char *d : kProgramDirs)
+    if (dir == d)
+      return true;
+  return false;
+}
+
+bool is_library_dir(std::string_view dir) {
+  for (const auto &dirs : {std::span(kLibDirs64), std::span(kLibDirs32)})
+    for (const char *d : dirs)
+      if (dir == d)
+        return true;
+  return false;
+}
+
+bool is_unit_path(std::string_view path) {
+  return starts_with_any(path, {"usr/lib/systemd/system/",
+                                "lib/systemd/system/", "etc/systemd/system/"});
+}
+
+bool is_udev_rules_path(std::string_view path) {
+  return path.ends_with(".rules") &&
+         starts_with_any(path, {"usr/lib/udev/rules.d/", "lib/udev/rules.d/",
+                                "etc/udev/rules.d/"});
+}
+
+bool is_kernel_data(std::string_view path) {
+  return starts_with_any(path, {"usr/lib/modules/", "lib/modules/",
+                                "usr/lib/firmware/", "lib/firmware/"});
 }
 
 size_t ConsistencyReport::missing() const {

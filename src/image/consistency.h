@@ -21,12 +21,41 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace initpack {
 
 struct Context;
 class Tree;
+
+// Where an image keeps what the check resolves; pruning (image/prune.h)
+// walks the same places. Paths are the tree's (relative, normalised).
+// systemd's PATH, merged /usr or not: usr/local/sbin … bin.
+inline constexpr const char *kProgramDirs[] = {
+    "usr/local/sbin", "usr/local/bin", "usr/sbin", "usr/bin", "sbin", "bin"};
+// ld.so's default directories for 64- and 32-bit ELFs (after RUNPATH and
+// the image's ld.so.conf).
+inline constexpr const char *kLibDirs64[] = {"lib/x86_64-linux-gnu",
+                                             "usr/lib/x86_64-linux-gnu",
+                                             "lib64",
+                                             "usr/lib64",
+                                             "lib",
+                                             "usr/lib"};
+inline constexpr const char *kLibDirs32[] = {"lib/i386-linux-gnu",
+                                             "usr/lib/i386-linux-gnu",
+                                             "lib32",
+                                             "usr/lib32",
+                                             "lib",
+                                             "usr/lib"};
+bool is_program_dir(std::string_view dir);
+bool is_library_dir(std::string_view dir); // either class's
+// A unit or a unit drop-in (usr/lib/systemd/system/…, etc/systemd/system/…).
+bool is_unit_path(std::string_view path);
+// A udev rules file (…/udev/rules.d/*.rules).
+bool is_udev_rules_path(std::string_view path);
+// Kernel modules and firmware: loaded by the kernel, never run.
+bool is_kernel_data(std::string_view path);
 
 struct Reference {
   std::string from; // image path of the referencing file

@@ -19,53 +19,14 @@ namespace initpack {
 
 namespace {
 
-// Where programs live (systemd's PATH in an initrd, merged /usr or not).
-const char *const kProgramDirs[] = {
-    "usr/local/sbin", "usr/local/bin", "usr/sbin", "usr/bin", "sbin", "bin"};
-// Where ld.so finds libraries by soname (image/consistency.cc's list).
-const char *const kLibraryDirs[] = {"lib/x86_64-linux-gnu",
-                                    "usr/lib/x86_64-linux-gnu",
-                                    "lib64",
-                                    "usr/lib64",
-                                    "lib/i386-linux-gnu",
-                                    "usr/lib/i386-linux-gnu",
-                                    "lib32",
-                                    "usr/lib32",
-                                    "lib",
-                                    "usr/lib"};
-
-bool in_one_of(const std::string &dir, const auto &dirs) {
-  for (const char *d : dirs)
-    if (dir == d)
-      return true;
-  return false;
-}
-
 bool is_candidate(const std::string &path, const Inode &ino) {
   if (ino.type != NodeType::File)
     return false;
   std::string dir = dirname(path), name = basename(path);
-  if (in_one_of(dir, kProgramDirs))
+  if (is_program_dir(dir))
     return true;
-  return in_one_of(dir, kLibraryDirs) &&
+  return is_library_dir(dir) &&
          (name.ends_with(".so") || name.find(".so.") != std::string::npos);
-}
-
-bool is_kernel_data(std::string_view path) {
-  for (std::string_view p : {"usr/lib/modules/", "lib/modules/",
-                             "usr/lib/firmware/", "lib/firmware/"})
-    if (path.starts_with(p))
-      return true;
-  return false;
-}
-
-bool is_unit_or_rule(const std::string &path) {
-  std::string dir = dirname(path);
-  for (std::string_view d :
-       {"usr/lib/systemd/system", "lib/systemd/system", "etc/systemd/system"})
-    if (dir.starts_with(d))
-      return true;
-  return path.ends_with(".rules") && dir.ends_with("udev/rules.d");
 }
 
 // What may name a program it runs: an ELF (a program or a library), a
@@ -73,7 +34,7 @@ bool is_unit_or_rule(const std::string &path) {
 // chfn, which reads it; it does not run it.
 bool may_run_commands(const std::string &path, const Inode &ino) {
   return (ino.mode & 0111) || basename(path).find(".so") != std::string::npos ||
-         is_unit_or_rule(path);
+         is_unit_path(path) || is_udev_rules_path(path);
 }
 
 // Text files larger than this are data (a pci.ids), not something that
@@ -125,7 +86,7 @@ void Pruner::index_references() {
 void Pruner::index_names() {
   for (const auto &[path, e] : tree_.entries()) {
     std::string dir = dirname(path);
-    if (!in_one_of(dir, kProgramDirs) && !in_one_of(dir, kLibraryDirs))
+    if (!is_program_dir(dir) && !is_library_dir(dir))
       continue;
     std::string at, err;
     if (!tree_.resolve(path, true, &at, &err))
@@ -134,7 +95,7 @@ void Pruner::index_names() {
     if (!f || !is_candidate(at, *f->inode))
       continue;
     names_.emplace(basename(path), at);
-    if (in_one_of(dir, kProgramDirs))
+    if (is_program_dir(dir))
       for (const char *d : kProgramDirs)
         names_.emplace(std::string("/") + d + "/" + basename(path), at);
   }
