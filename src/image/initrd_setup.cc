@@ -55,6 +55,20 @@ void setup_initrd_basics(Context &ctx) {
   tree.add_file("etc/machine-id", Content::from_bytes(""), 0444, kOrigin);
   // No fstab: the fstab generator reads root= from the command line.
   tree.add_file("etc/fstab", Content::from_bytes(""), 0644, kOrigin);
+
+  // base-files ships /var/run and /var/lock as directories; its postinst
+  // turns them into links to /run and /run/lock. Clients that still use
+  // the old paths need the links: libdbus and GDBus connect to
+  // /var/run/dbus/system_bus_socket. Whatever a package put below them
+  // would be hidden by the tmpfs on /run anyway.
+  for (auto [old_dir, target] :
+       {std::pair{"var/run", "/run"}, std::pair{"var/lock", "/run/lock"}}) {
+    const Entry *e = tree.find(old_dir);
+    if (e && e->inode->type == NodeType::Symlink)
+      continue;
+    tree.remove(old_dir);
+    tree.add_symlink(old_dir, target, "base-files postinst");
+  }
 }
 
 // One line, when it describes content of the image rather than of a boot:

@@ -30,6 +30,21 @@ TEST(InitrdSetup, InitReleaseAndMachineId) {
   EXPECT_EQ(ctx.tree.find("etc/machine-id")->inode->mode, 0444u);
 }
 
+// base-files' postinst makes /var/run and /var/lock links into /run; a
+// D-Bus client connects through /var/run/dbus.
+TEST(InitrdSetup, VarRunAndVarLockLinkIntoRun) {
+  Context ctx;
+  ctx.tree.add_file("usr/lib/systemd/systemd", Content::from_bytes("ELF"),
+                    0755);
+  ctx.tree.add_dir("var/run");
+  ctx.tree.add_file("var/run/stale.pid", Content::from_bytes("1\n"));
+  ctx.tree.add_dir("var/lock", 01777);
+  setup_initrd_basics(ctx);
+  EXPECT_EQ(ctx.tree.find("var/run")->inode->symlink_target, "/run");
+  EXPECT_EQ(ctx.tree.find("var/lock")->inode->symlink_target, "/run/lock");
+  EXPECT_FALSE(ctx.tree.contains("var/run/stale.pid"));
+}
+
 TEST(InitrdSetup, NoSystemdIsFatal) {
   Context ctx;
   EXPECT_THROW(setup_initrd_basics(ctx), FatalError);
