@@ -223,6 +223,41 @@ std::map<Id, std::string> explain(Pool *pool, const std::vector<Id> &set,
   return why;
 }
 
+// The packages the requested ones need when the removed ones are not
+// there: a breadth-first walk like explain()'s that does not go through a
+// removed package. What it does not reach was needed only by removed
+// packages (polkitd's libraries once polkitd is removed), so it goes too,
+// as `apt-get autoremove` would take it.
+std::vector<char> needed_without(Pool *pool, const std::vector<Id> &set,
+                                 const std::vector<Id> &requested,
+                                 const std::set<Id> &removed,
+                                 bool with_recommends) {
+  std::vector<char> in_set(pool->nsolvables, 0), reached(pool->nsolvables, 0);
+  for (Id p : set)
+    in_set[p] = 1;
+  std::vector<Id> queue;
+  for (Id p : requested)
+    if (in_set[p] && !reached[p]) {
+      reached[p] = 1;
+      queue.push_back(p);
+    }
+  for (size_t i = 0; i < queue.size(); i++) {
+    if (removed.count(pool_id2solvable(pool, queue[i])->name))
+      continue;
+    for_each_dependency(pool, queue[i], with_recommends,
+                        [&](const char *, Id dep) {
+                          Id p, pp;
+                          FOR_PROVIDES(p, pp, dep) {
+                            if (in_set[p] && !reached[p]) {
+                              reached[p] = 1;
+                              queue.push_back(p);
+                            }
+                          }
+                        });
+  }
+  return reached;
+}
+
 // Solvables that satisfy the install jobs, for explain().
 std::vector<Id> requested_solvables(Pool *pool, const Queue &jobs,
                                     const std::vector<Id> &set) {
@@ -372,8 +407,11 @@ bool resolve(Archive &archive, const std::vector<std::string> &wanted,
     queue_free(&jobs);
     return false;
   }
-  std::map<Id, std::string> why = explain(
-      pool, set, requested_solvables(pool, jobs, set), opts.with_recommends);
+  std::vector<Id> requested = requested_solvables(pool, jobs, set);
+  std::map<Id, std::string> why =
+      explain(pool, set, requested, opts.with_recommends);
+  std::vector<char> needed =
+      needed_without(pool, set, requested, removed, opts.with_recommends);
   queue_free(&jobs);
   for (Id p : set) {
     PackageRef ref = archive.package_ref(p);
@@ -381,6 +419,8 @@ bool resolve(Archive &archive, const std::vector<std::string> &wanted,
     ref.replaces = archive.replaced_in(p, set);
     if (removed.count(pool_id2solvable(pool, p)->name))
       out->removed.push_back(std::move(ref));
+    else if (!needed[p])
+      out->orphaned.push_back(std::move(ref));
     else
       out->packages.push_back(std::move(ref));
   }
@@ -389,6 +429,7 @@ bool resolve(Archive &archive, const std::vector<std::string> &wanted,
   };
   std::sort(out->packages.begin(), out->packages.end(), by_name);
   std::sort(out->removed.begin(), out->removed.end(), by_name);
+  std::sort(out->orphaned.begin(), out->orphaned.end(), by_name);
   return true;
 }
 
@@ -408,6 +449,14 @@ resolve_packages(Context &ctx, const std::vector<std::string> &wanted) {
   for (const PackageRef &p : res.removed)
     Warn(ctx) << "RemovePackages=: " << p.name << " is needed (" << p.why
               << "); installed and removed again";
+  if (!res.orphaned.empty()) {
+    std::vector<std::string> names;
+    for (const PackageRef &p : res.orphaned)
+      names.push_back(p.name);
+    Log(ctx) << "RemovePackages=: also removed, needed only by removed "
+                "packages: "
+             << join(names, " ");
+  }
   for (const PackageRef &p : res.packages)
     if (p.sha256.empty() || p.url.empty())
       Error(ctx) << p.name << " " << p.version

@@ -23,13 +23,15 @@ struct ResolveOptions {
   // RemovePackages=: never installed where an alternative exists; a package
   // a dependency cannot do without is installed and removed again
   // afterwards (mkosi's "remove after installation"), and listed in
-  // ResolveResult::removed.
+  // ResolveResult::removed; what only removed packages needed goes too
+  // (ResolveResult::orphaned), as apt-get autoremove would take it.
   std::vector<std::string> remove;
 };
 
 struct ResolveResult {
   std::vector<PackageRef> packages; // sorted by name, each with why
   std::vector<PackageRef> removed;  // needed, but removed per RemovePackages=
+  std::vector<PackageRef> orphaned; // needed only by `removed` ones
   int rounds = 0;                   // solver runs
 };
 

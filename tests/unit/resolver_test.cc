@@ -38,7 +38,10 @@ const std::string kStable =
     pkg("conflicting", "1.0", "Conflicts: app\n") +
     pkg("needs-missing", "1.0", "Depends: does-not-exist\n") +
     pkg("shared", "2.0") + pkg("newer-elsewhere", "1.0") +
-    pkg("only-provider", "1.0", "Provides: virtual-one\n");
+    pkg("only-provider", "1.0", "Provides: virtual-one\n") +
+    pkg("netmgr", "1.0", "Depends: policy-daemon, libfoo\n") +
+    pkg("policy-daemon", "1.0", "Depends: libjs, libfoo\n") +
+    pkg("libjs", "1.0");
 const std::string kUpdates = pkg("libfoo", "1.3") + pkg("shared", "2.0");
 const std::string kBackports =
     pkg("newer-elsewhere", "9.0") + pkg("only-in-backports", "1.0");
@@ -199,6 +202,18 @@ TEST_F(ResolverTest, RemovedPackagesANeedCannotDoWithoutGoAfterwards) {
   EXPECT_EQ(res_.removed[0].name, "base-pre");
   EXPECT_EQ(res_.removed[0].why, "Pre-Depends of app: base-pre");
   EXPECT_EQ(res_.removed[1].name, "big-mta");
+}
+
+// What only a removed package needed goes with it (apt-get autoremove);
+// what a kept package also needs stays.
+TEST_F(ResolverTest, WhatOnlyRemovedPackagesNeedIsRemovedToo) {
+  opts_.remove = {"policy-daemon"};
+  std::vector<PackageRef> set = ok({"netmgr"});
+  EXPECT_EQ(names(set), "libfoo=1.3 netmgr=1.0");
+  ASSERT_EQ(res_.removed.size(), 1u);
+  EXPECT_EQ(res_.removed[0].name, "policy-daemon");
+  ASSERT_EQ(res_.orphaned.size(), 1u);
+  EXPECT_EQ(res_.orphaned[0].name, "libjs");
 }
 
 TEST(StripPackages, KeepsSolverFieldsAndCollectsSizes) {
