@@ -97,12 +97,19 @@ bool is_yes(const std::string &v) {
 // dracut modules initpack has a profile for. Modules not listed here and
 // not in kAlwaysThere have none.
 const std::map<std::string, std::string> kProfileOfModule = {
-    {"lvm", "lvm"},         {"crypt", "luks"},
-    {"mdraid", "raid"},     {"btrfs", "btrfs"},
-    {"nfs", "nfs"},         {"iscsi", "iscsi"},
-    {"nbd", "nbd"},         {"nvmf", "nvme-tcp"},
-    {"network", "network"}, {"network-legacy", "network"},
-    {"tpm2-tss", "tpm2"},   {"systemd-networkd", "networkd"},
+    {"lvm", "lvm"},
+    {"crypt", "luks"},
+    {"mdraid", "raid"},
+    {"btrfs", "btrfs"},
+    {"nfs", "nfs"},
+    {"iscsi", "iscsi"},
+    {"nbd", "nbd"},
+    {"nvmf", "nvme-tcp"},
+    {"network", "network"},
+    {"network-legacy", "network"},
+    {"tpm2-tss", "tpm2"},
+    {"systemd-networkd", "networkd"},
+    {"network-manager", "networkmanager"},
 };
 
 // What every initpack image does already (systemd does the work dracut's

@@ -95,11 +95,13 @@ TEST(DracutConf, OptionsMapToInitpackSettings) {
             (Pairs{{"ExtraTrees", "/etc/a"}, {"ExtraTrees", "/etc/b"}}));
   EXPECT_EQ(settings_of("install_optional_items", "/ /no/such/path"),
             (Pairs{{"ExtraTrees", "/"}}));
-  EXPECT_EQ(settings_of("add_dracutmodules", " lvm crypt mdraid systemd nvmf "),
+  EXPECT_EQ(settings_of("add_dracutmodules",
+                        " lvm crypt mdraid systemd nvmf network-manager "),
             (Pairs{{"Profiles", "lvm"},
                    {"Profiles", "luks"},
                    {"Profiles", "raid"},
-                   {"Profiles", "nvme-tcp"}}));
+                   {"Profiles", "nvme-tcp"},
+                   {"Profiles", "networkmanager"}}));
   EXPECT_EQ(settings_of("compress", "zstd -15 -T0"),
             (Pairs{{"CompressOutput", "zstd"}, {"CompressLevel", "15"}}));
   EXPECT_EQ(settings_of("compress", "cat"),

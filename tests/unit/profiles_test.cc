@@ -147,3 +147,17 @@ TEST_F(ConfigWorld, ProfileDescriptionIsItsOpeningCommentsFirstClause) {
   EXPECT_EQ(profile_description(profiles, "bare"), "");
   EXPECT_EQ(profile_description(profiles, "absent"), "");
 }
+
+// The shipped network profiles: networkd is the network roots' stack unless
+// networkmanager is asked for, and then networkd is not applied at all.
+TEST_F(ConfigWorld, ShippedNetworkRootsTakeNetworkdOrNetworkManager) {
+  cli.profiles_dir = std::string(INITPACK_SOURCE_DIR) + "/profiles";
+  cli.values["Profiles"] = {"nfs"};
+  EXPECT_EQ(names(load_ok()),
+            (Strings{"default", "networkd", "network", "nfs"}));
+  cli.values["Profiles"] = {"nfs", "networkmanager"};
+  Config c = load_ok();
+  EXPECT_EQ(names(c), (Strings{"default", "network", "nfs", "networkmanager"}));
+  EXPECT_TRUE(std::find(c.packages.begin(), c.packages.end(),
+                        "network-manager") != c.packages.end());
+}
