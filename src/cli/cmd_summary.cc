@@ -33,8 +33,12 @@ void print_profiles(Context &ctx, const std::string &override_dir) {
   std::string dir = find_profiles_dir(override_dir, &err);
   if (dir.empty())
     Fatal(ctx) << err;
-  for (const std::string &name : available_profiles(dir))
-    std::cout << fmt::format("{:<10} {}\n", name,
+  std::vector<std::string> names = available_profiles(dir);
+  size_t width = 0;
+  for (const std::string &name : names)
+    width = std::max(width, name.size());
+  for (const std::string &name : names)
+    std::cout << fmt::format("{:<{}} {}\n", name, width,
                              profile_description(dir, name));
 }
 } // namespace

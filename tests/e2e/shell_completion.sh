@@ -49,7 +49,9 @@ expect_not_in "$T/got" generate
 # the completion runs the initpack it completes for.
 export PATH="$(dirname "$INITPACK"):$PATH"
 "$INITPACK" summary --profiles >"$T/profiles"
-expect_line "$T/profiles" "lvm        An LVM root (plain or thin), activated by lvm2's own udev rules"
+# One column for the names, as wide as the longest (networkmanager).
+expect_line "$T/profiles" "lvm            An LVM root (plain or thin), activated by lvm2's own udev rules"
+expect_line "$T/profiles" "networkmanager NetworkManager as the initrd's network stack"
 cut -d' ' -f1 "$T/profiles" | grep '^l' | sort >"$T/l-profiles"
 [ "$(tr '\n' ' ' <"$T/l-profiles")" = "luks lvm " ] || fail "profiles with l: $(cat "$T/l-profiles")"
 bash_complete initpack build --profile l >"$T/got"
