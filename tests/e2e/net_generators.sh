@@ -70,8 +70,23 @@ gen iscsi initpack-iscsi-generator "rd.iscsi.firmware=1 root=LABEL=root"
 expect_in "$OUT/initpack-iscsi-root.service" "ExecStart=/usr/sbin/iscsistart -b"
 gen iscsi initpack-iscsi-generator "root=/dev/sda1"
 nothing_written
-gen_fails iscsi initpack-iscsi-generator "netroot=iscsi:user:pw@10.0.2.2::::$iqn" \
-  "CHAP credentials (USER:PASSWORD@) are not supported"
+# CHAP in netroot= (one-way, then mutual) or in rd.iscsi.*; a failed
+# login is the emergency shell; '%' and '$' in a secret stay literal.
+gen iscsi initpack-iscsi-generator "netroot=iscsi:alice:s3cret%pass\$1@10.0.2.2::3260:1:$iqn rd.iscsi.initiator=iqn.2024-01.test:guest"
+expect_in "$OUT/initpack-iscsi-root.service" \
+  "ExecStart=/usr/sbin/iscsistart -i iqn.2024-01.test:guest -t $iqn -g 1 -a 10.0.2.2 -p 3260 -u alice -w s3cret%%pass\$\$1"
+expect_in "$OUT/initpack-iscsi-root.service" "Description=iSCSI login to $iqn at 10.0.2.2:3260 (CHAP)"
+expect_in "$OUT/initpack-iscsi-root.service" "OnFailure=emergency.target"
+expect_in "$OUT/sysroot.mount" "What=/dev/disk/by-path/ip-10.0.2.2:3260-iscsi-$iqn-lun-1"
+gen iscsi initpack-iscsi-generator "netroot=iscsi:alice:apass:target:tpass@10.0.2.2::::$iqn"
+expect_in "$OUT/initpack-iscsi-root.service" "-p 3260 -u alice -w apass -U target -W tpass"
+expect_in "$OUT/initpack-iscsi-root.service" "(mutual CHAP)"
+gen iscsi initpack-iscsi-generator "netroot=iscsi:10.0.2.2::::$iqn rd.iscsi.username=bob rd.iscsi.password=bpass rd.iscsi.in.username=t rd.iscsi.in.password=tp"
+expect_in "$OUT/initpack-iscsi-root.service" "-p 3260 -u bob -w bpass -U t -W tp"
+gen_fails iscsi initpack-iscsi-generator "netroot=iscsi:user@10.0.2.2::::$iqn" \
+  "CHAP needs both a user name and a password"
+gen_fails iscsi initpack-iscsi-generator "netroot=iscsi:10.0.2.2::::$iqn rd.iscsi.in.username=t rd.iscsi.in.password=tp" \
+  "mutual CHAP (the target's name and password) needs CHAP for the initiator as well"
 gen_fails iscsi initpack-iscsi-generator "netroot=iscsi:10.0.2.2::::" "expected iscsi:SERVER:"
 
 # NVMe over TCP: one unit, one connect-all per discovery controller.

@@ -14,7 +14,9 @@
 #   net_ns_start                       # needs root; sets BOOT_WRAPPER
 #   start_nbd_server IMAGE EXPORT      # 10.0.2.2:10809, export by name
 #   start_nfs_server DIR               # 10.0.2.2:/DIR's pseudo path /root
-#   start_iscsi_target IMAGE IQN       # 10.0.2.2:3260, LUN 1
+#   start_iscsi_target IMAGE IQN [USER:PASS [TUSER:TPASS]]
+#                                      # 10.0.2.2:3260, LUN 1; with CHAP
+#                                      # (and mutual CHAP: the target's)
 #
 # Every server runs under `timeout` as well, so it cannot outlive a test
 # that was killed before its exit handler ran.
@@ -169,6 +171,14 @@ start_iscsi_target() {
   in_ns tgtadm --lld iscsi --op new --mode target --tid 1 -T "$iqn"
   in_ns tgtadm --lld iscsi --op new --mode logicalunit --tid 1 --lun 1 -b "$image"
   in_ns tgtadm --lld iscsi --op bind --mode target --tid 1 -I ALL
+  if [ -n "${3:-}" ]; then
+    in_ns tgtadm --lld iscsi --op new --mode account --user "${3%%:*}" --password "${3#*:}"
+    in_ns tgtadm --lld iscsi --op bind --mode account --tid 1 --user "${3%%:*}"
+  fi
+  if [ -n "${4:-}" ]; then
+    in_ns tgtadm --lld iscsi --op new --mode account --user "${4%%:*}" --password "${4#*:}"
+    in_ns tgtadm --lld iscsi --op bind --mode account --tid 1 --user "${4%%:*}" --outgoing
+  fi
 }
 
 # boot_net_root INITRD CMDLINE [initpack qemu args…]: boots INITRD (with
