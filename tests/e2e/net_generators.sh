@@ -37,8 +37,16 @@ expect_in "$OUT/sysroot.mount" "Type=nfs4"
 expect_in "$OUT/sysroot.mount" "Options=ro,vers=4.2,addr=10.0.2.2"
 gen nfs initpack-nfs-generator "root=/dev/vda1 ro"
 nothing_written
+# IPv6 servers in brackets (dracut's spelling); addr= takes them bare.
+gen nfs initpack-nfs-generator "root=nfs:[fd00::2]:/srv/root:vers=4.2"
+expect_line "$OUT/sysroot.mount" "What=[fd00::2]:/srv/root"
+expect_line "$OUT/sysroot.mount" "Options=ro,vers=4.2,addr=fd00::2"
+gen nfs initpack-nfs-generator "root=/dev/nfs nfsroot=[fd00::2]:/srv/root,vers=3"
+expect_line "$OUT/sysroot.mount" "What=[fd00::2]:/srv/root"
+expect_line "$OUT/sysroot.mount" "Options=ro,vers=3,nolock,addr=fd00::2"
 gen_fails nfs initpack-nfs-generator "root=nfs:server.example:/srv" \
-  "root=nfs:server.example:/srv: the server must be an IPv4 address"
+  "root=nfs:server.example:/srv: the server must be an IPv4 address or an IPv6 one in brackets"
+gen_fails nfs initpack-nfs-generator "root=nfs:[fd00::zz]:/srv" "an IPv6 one in brackets"
 gen_fails nfs initpack-nfs-generator "root=/dev/nfs" "root=/dev/nfs needs nfsroot="
 gen_fails nfs initpack-nfs-generator "root=nfs:10.0.2.2:srv" "the exported path must start with /"
 
