@@ -44,3 +44,7 @@ realsys_section warnings
 if realsys_section warnings | grep -v ' kernel: ' | grep -q .; then
   fail "a program logged a warning during the boot"
 fi
+# The initrd phase (Running in initrd … Switching root) must have been
+# found in the journal, or the check above could pass on an empty journal.
+grep "REALSYS initrd-span=" "$BOOT_TEXT"
+realsys_initrd_warnings >/dev/null

@@ -31,8 +31,25 @@ echo "REALSYS analyze: $(systemd-analyze 2>&1 | head -n 1)"
 echo "REALSYS warnings-begin"
 journalctl -b -p warning -o short-monotonic --no-pager | grep -v '^-- ' || true
 echo "REALSYS warnings-end"
+# The initrd phase by the monotonic clock: from PID 1's "Running in
+# initrd." to its "Switching root." (issue #20: no warning may fall in it).
+stamp() { sed -n "s/^\[ *\([0-9.]*\)\] [^ ]* systemd\[1\]: $1.*/\1/p" | head -n 1; }
+from=$(journalctl -b -o short-monotonic --no-pager | stamp 'Running in initrd')
+to=$(journalctl -b -o short-monotonic --no-pager | stamp 'Switching root')
+echo "REALSYS initrd-span=${from:-none} ${to:-none}"
+echo "REALSYS initrd-warnings-begin"
+if [ -n "$from" ] && [ -n "$to" ]; then
+  journalctl -b -p warning -o short-monotonic --no-pager | grep -v '^-- ' |
+    awk -v from="$from" -v to="$to" '{ t = $0; sub(/^\[ */, "", t); sub(/\].*/, "", t)
+      if (t + 0 >= from + 0 && t + 0 <= to + 0) print }'
+fi
+echo "REALSYS initrd-warnings-end"
 echo "REALSYS-DONE"
-} >/dev/ttyS0 2>&1
+} >/run/realsys-report.txt 2>&1
+# One write(2), which the tty layer does not interleave: the serial getty
+# printing its issue and prompt meanwhile landed a blank line inside the
+# list of failed units.
+cat /run/realsys-report.txt >/dev/ttyS0
 systemctl poweroff
 SCRIPT
 chmod 755 "$d/usr/local/sbin/realsys-report"

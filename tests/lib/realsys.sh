@@ -11,6 +11,9 @@
 #   realsys_boot OUT-PREFIX KERNEL INITRD APPEND [qemu args…]
 #                           boots it; the guest's realsys-report.service
 #                           prints its state to the console and powers off
+#   realsys_section NAME    a section of that report (failed, fsck, mounts,
+#                           warnings, initrd-warnings)
+#   realsys_initrd_warnings the warnings of the initrd phase (issue #20)
 #
 # The system: minbase + systemd-sysv, udev, e2fsprogs, initramfs-tools (the
 # generator initpack replaces), an fstab by LABEL, a serial getty (systemd's
@@ -99,4 +102,14 @@ realsys_boot() {
 # and NAME-end.
 realsys_section() {
   sed -n "/REALSYS $1-begin/,/REALSYS $1-end/p" "$BOOT_TEXT" | sed '1d;$d'
+}
+
+# realsys_initrd_warnings: the boot's warnings (journalctl -p warning) from
+# the initrd phase, PID 1's "Running in initrd." to its "Switching root.";
+# fails when the journal showed no such phase, so an empty answer means
+# the phase was there and clean.
+realsys_initrd_warnings() {
+  grep -qE "REALSYS initrd-span=[0-9.]+ [0-9.]+" "$BOOT_TEXT" ||
+    fail "the journal holds no initrd phase ($(grep -o 'REALSYS initrd-span=.*' "$BOOT_TEXT" || echo 'no report'))"
+  realsys_section initrd-warnings
 }
