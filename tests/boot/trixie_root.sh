@@ -4,7 +4,8 @@
 # them also stop at initpack's rd.break= shells (storage_rd_break on
 # bookworm): systemd 257 has no rd.systemd.break= (its debug generator
 # knows no breakpoints; they came with 258), so trixie users get ours; the
-# third boot has rd.systemd.break=pre-mount, which must change nothing.
+# third boot has rd.systemd.break=pre-mount: initpack's notice says to use
+# rd.break=, and the boot goes on.
 source "$(dirname "$0")/../lib/common.sh"
 source "$TESTS_LIB/boot.sh"
 need qemu-system-x86_64
@@ -26,7 +27,8 @@ for root in /dev/vda LABEL=initpack-root "UUID=$uuid"; do
     *) point= ;;
   esac
   # The last boot asks for systemd's own breakpoint, which 257 does not
-  # know: the boot must go through (258's would wait at a shell).
+  # know: the boot must go through (258's would wait at a shell), with
+  # initpack's notice (initpack-break-systemd.service) on the console.
   brk=(rd.systemd.break=pre-mount) send=()
   [ -z "$point" ] || brk=("rd.break=$point") send=(--send "$point:/# =$count_sysroot")
   # Under a loaded TCG host systemd 257's coldplug can outlast the default
@@ -43,6 +45,8 @@ for root in /dev/vda LABEL=initpack-root "UUID=$uuid"; do
     expect_in "$BOOT_TEXT" "rd.break=$point: the boot stops here"
     expect_in "$BOOT_TEXT" "BREAK-SHELL 42 sysroot-mounts=$mounts"
   fi
+  notice="rd.systemd.break= needs systemd 258, this initrd does not stop there"
+  if [ -z "$point" ]; then expect_in "$BOOT_TEXT" "$notice"; else expect_not_in "$BOOT_TEXT" "$notice"; fi
   for other in pre-mount mount pre-pivot; do
     [ "$other" = "$point" ] || expect_not_in "$BOOT_TEXT" "rd.break=$other: the boot stops here"
   done
