@@ -29,3 +29,37 @@ expect_trixie_boot() {
   grep -qE "systemd\[1\]: systemd 257[-.~+a-z0-9]* running in system mode" "$BOOT_TEXT" ||
     fail "the initrd's systemd is not 257"
 }
+
+# expect_manager_after_switch_root VERSION: the systemd that started after
+# the initrd's switch (the real system's PID 1) is VERSION. The console
+# shows the switch as its unit's status line ("Switching root." goes to
+# the journal only).
+expect_manager_after_switch_root() {
+  local version=$1
+  # grep without -q reads to the end: sed must not die of SIGPIPE (pipefail).
+  sed -n '/Starting .* - Switch Root\.\.\./,$p' "$BOOT_TEXT" |
+    grep -E "systemd\[1\]: systemd $version[-.~+a-z0-9]* running in system mode" >/dev/null ||
+    fail "no systemd $version started after the switch from the initrd"
+}
+
+# expect_realsys_running: the real system of tests/lib/realsys.sh, booted
+# with root=LABEL=realroot, reported "running" with no failed unit, its
+# journal holds the initrd's switch-root, / is /dev/vda read-write and was
+# checked once.
+expect_realsys_running() {
+  expect_in "$BOOT_TEXT" "REALSYS state=running"
+  [ -z "$(realsys_section failed)" ] || { realsys_section failed >&2; fail "failed units"; }
+  grep -q "REALSYS switch-root=[1-9]" "$BOOT_TEXT" || fail "the journal holds no switch-root from the initrd"
+  realsys_section mounts >"$T/mounts"
+  grep -q "^/ /dev/vda rw," "$T/mounts" || { cat "$T/mounts" >&2; fail "/ is not /dev/vda, read-write"; }
+  local n
+  n=$(realsys_section fsck | grep -c "^realroot: clean, " || true)
+  [ "$n" = 1 ] || { realsys_section fsck >&2; fail "the root was checked $n times, not once"; }
+  grep "REALSYS analyze:" "$BOOT_TEXT"
+  # Only the kernel's own warnings (TCG's clock, PCI): none from a program
+  # of either release (as realsys_generic checks).
+  if realsys_section warnings | grep -v ' kernel: ' | grep -q .; then
+    realsys_section warnings >&2
+    fail "a program logged a warning during the boot"
+  fi
+}
