@@ -61,6 +61,13 @@ expect_in "$OUT/initpack-nbd-root.service" "ExecStart=/usr/sbin/nbd-client 10.0.
 expect_in "$OUT/sysroot.mount" "Type=auto"
 gen nbd initpack-nbd-generator "root=UUID=0123"
 nothing_written
+# IPv6 servers in brackets; nbd-client takes them bare.
+gen nbd initpack-nbd-generator "root=nbd:[fd00::2]:10900/root:ext4:noatime"
+expect_in "$OUT/initpack-nbd-root.service" "ExecStart=/usr/sbin/nbd-client fd00::2 10900 -N root /dev/nbd0"
+expect_line "$OUT/sysroot.mount" "Options=ro,noatime"
+gen nbd initpack-nbd-generator "root=nbd:[fd00::2]/root"
+expect_in "$OUT/initpack-nbd-root.service" "ExecStart=/usr/sbin/nbd-client fd00::2 10809 -N root /dev/nbd0"
+gen_fails nbd initpack-nbd-generator "root=nbd:[fd00::zz]/root" "[fd00::zz] is not an IPv6 address"
 gen_fails nbd initpack-nbd-generator "root=nbd:10.0.2.2:port" "expected nbd:SERVER:PORT"
 
 # iSCSI: netroot= with and without root=, the initiator name, the iBFT.
