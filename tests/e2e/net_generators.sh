@@ -103,6 +103,15 @@ gen_fails iscsi initpack-iscsi-generator "netroot=iscsi:user@10.0.2.2::::$iqn" \
 gen_fails iscsi initpack-iscsi-generator "netroot=iscsi:10.0.2.2::::$iqn rd.iscsi.in.username=t rd.iscsi.in.password=tp" \
   "mutual CHAP (the target's name and password) needs CHAP for the initiator as well"
 gen_fails iscsi initpack-iscsi-generator "netroot=iscsi:10.0.2.2::::" "expected iscsi:SERVER:"
+# An IPv6 server in brackets: udev's by-path link names it bare.
+gen iscsi initpack-iscsi-generator "netroot=iscsi:[fd00::2]::3260:1:$iqn rd.iscsi.initiator=iqn.2024-01.test:guest"
+expect_in "$OUT/initpack-iscsi-root.service" "-t $iqn -g 1 -a fd00::2 -p 3260"
+expect_in "$OUT/initpack-iscsi-root.service" "Description=iSCSI login to $iqn at [fd00::2]:3260"
+expect_in "$OUT/sysroot.mount" "What=/dev/disk/by-path/ip-fd00::2:3260-iscsi-$iqn-lun-1"
+gen iscsi initpack-iscsi-generator "netroot=iscsi:alice:pw@[fd00::2]::::$iqn"
+expect_in "$OUT/initpack-iscsi-root.service" "-a fd00::2 -p 3260 -u alice -w pw"
+gen_fails iscsi initpack-iscsi-generator "netroot=iscsi:[fd00::2::3260:1:$iqn" "expected an IPv6 address in brackets"
+gen_fails iscsi initpack-iscsi-generator "netroot=iscsi:[server.test]::3260:1:$iqn" "expected an IPv6 address in brackets"
 
 # NVMe over TCP: one unit, one connect-all per discovery controller.
 gen nvme-tcp initpack-nvmf-generator \
