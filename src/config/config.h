@@ -129,6 +129,10 @@ struct Config {
   // (file:line)", "command line (--flag)", "default"); a list names every
   // assignment since its last reset.
   std::map<std::string, std::vector<std::string>> origins;
+  // List key -> item -> the origin of the assignment that last added it,
+  // so that a stage can tell a shipped profile's deliberate choice from
+  // the user's (RemovePackages=).
+  std::map<std::string, std::map<std::string, std::string>> item_origins;
 };
 
 } // namespace initpack

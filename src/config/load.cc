@@ -624,6 +624,13 @@ private:
         if (s.merge != Merge::Append || op.value.reset || o[0] == "default")
           o.clear();
         o.push_back(op.origin);
+        if (s.type == SettingType::List) {
+          std::map<std::string, std::string> &items = c.item_origins[s.key];
+          if (s.merge != Merge::Append || op.value.reset)
+            items.clear();
+          for (const std::string &item : op.value.items)
+            items.insert_or_assign(item, op.origin);
+        }
         if (last_where)
           (*last_where)[s.key] = op.where;
       }

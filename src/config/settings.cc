@@ -211,7 +211,12 @@ const std::vector<Setting> &settings() {
        .type = List,
        .member = &Config::remove_packages,
        .metavar = "PACKAGE",
-       .help = "Packages to remove from the image again after installation.",
+       .help = "Packages to remove from the image again after installation. "
+               "Where a choice exists they are not installed at all; a "
+               "package another one cannot do without is installed and "
+               "removed again, with a warning naming where it was asked "
+               "(only with --verbose when a profile asked), and what only "
+               "removed packages needed goes too.",
        .merge = Merge::Append},
       {.section = "Content",
        .key = "WithRecommends",

@@ -446,9 +446,26 @@ resolve_packages(Context &ctx, const std::vector<std::string> &wanted) {
     Fatal(ctx) << "cannot resolve the package set:\n" << err;
   Log(ctx) << "resolved " << res.packages.size() << " packages in "
            << res.rounds << " solver round(s)";
-  for (const PackageRef &p : res.removed)
-    Warn(ctx) << "RemovePackages=: " << p.name << " is needed (" << p.why
-              << "); installed and removed again";
+  // A profile removes what it knows its image never runs (polkitd from
+  // NetworkManager's): say so only with --verbose. The user's own
+  // RemovePackages= may have expected the package not to be installed.
+  auto origin_of = [&](const std::string &name) -> std::string {
+    auto list = ctx.config.item_origins.find("RemovePackages");
+    if (list == ctx.config.item_origins.end())
+      return "";
+    auto it = list->second.find(name);
+    return it == list->second.end() ? "" : it->second;
+  };
+  for (const PackageRef &p : res.removed) {
+    std::string origin = origin_of(p.name);
+    std::string text = (origin.empty() ? "" : origin + ": ") +
+                       "RemovePackages=" + p.name + ": needed (" + p.why +
+                       "); installed and removed again";
+    if (origin.starts_with("profile "))
+      Log(ctx) << text;
+    else
+      Warn(ctx) << text;
+  }
   if (!res.orphaned.empty()) {
     std::vector<std::string> names;
     for (const PackageRef &p : res.orphaned)

@@ -15,6 +15,8 @@ build_test_initrd "$T/initrd.img" --profile nfs --profile networkmanager >"$T/bu
 
 # The image: NetworkManager and a D-Bus daemon in, networkd's units not
 # enabled, polkit and what only polkit needs out.
+# The profile's own RemovePackages= is deliberate: no warning about it.
+expect_not_in "$T/build.log" "RemovePackages="
 "$INITPACK" inspect "$T/initrd.img" >"$T/list"
 expect_in "$T/list" "usr/sbin/NetworkManager"
 expect_in "$T/list" "usr/bin/dbus-daemon"

@@ -28,4 +28,4 @@ expect_in "$T/out3" "Recommends of app: extra-tool"
 # again (RemovePackages= as in mkosi), with a warning saying why.
 "${RESOLVE[@]}" --remove-package base-pre app >"$T/out4" 2>"$T/err4"
 grep -q '^base-pre ' "$T/out4" && fail "base-pre is in the set"
-expect_in "$T/err4" "initpack: warning: RemovePackages=: base-pre is needed (Pre-Depends of app: base-pre); installed and removed again"
+expect_in "$T/err4" "initpack: warning: command line (--remove-package): RemovePackages=base-pre: needed (Pre-Depends of app: base-pre); installed and removed again"

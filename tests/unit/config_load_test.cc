@@ -80,6 +80,22 @@ TEST_F(ConfigWorld, ListsAppendEmptyResetsScalarsLastWins) {
   EXPECT_EQ(c.origins["Output"], Strings{etc + "/initpack.conf.d/10.conf:5"});
 }
 
+TEST_F(ConfigWorld, EachListItemKnowsTheAssignmentThatAddedIt) {
+  write("etc/initpack/initpack.conf", "[Content]\n"
+                                      "RemovePackages=a b\n"
+                                      "RemovePackages=\n"
+                                      "RemovePackages=c\n");
+  write("etc/initpack/initpack.conf.d/10.conf", "[Content]\n"
+                                                "RemovePackages=d c\n");
+  cli.values["RemovePackages"] = {"e"};
+  Config c = load_ok();
+  using Items = std::map<std::string, std::string>;
+  EXPECT_EQ(c.item_origins["RemovePackages"],
+            (Items{{"c", etc + "/initpack.conf.d/10.conf:2"},
+                   {"d", etc + "/initpack.conf.d/10.conf:2"},
+                   {"e", "command line (--remove-package)"}}));
+}
+
 TEST_F(ConfigWorld, CommandLineWinsAndAppendsAfterFiles) {
   write("etc/initpack/initpack.conf", "[Content]\nPackages=a\nHwdb=no\n"
                                       "[Output]\nFormat=uki\n");
