@@ -19,6 +19,12 @@ for f in bin/initpack lib/initpack/initpack-stage1 share/initpack/profiles/defau
   share/bash-completion/completions/initpack share/zsh/vendor-completions/_initpack; do
   [ -e "$T/prefix/$f" ] || fail "cmake --install did not install $f"
 done
+# The profiles' generators and helpers keep their execute bits: images
+# copy them with their modes and the initrd runs them.
+for f in nfs/tree/usr/lib/systemd/system-generators/initpack-nfs-generator \
+  networkd/tree/usr/lib/initpack/network-defaults; do
+  [ -x "$T/prefix/share/initpack/profiles/$f" ] || fail "profiles/$f is installed without its execute bit"
+done
 # The installed man pages are found by man(1) through the prefix's
 # share/man and render (e2e/man_pages checks their content).
 MANPATH="$T/prefix/share/man" MANWIDTH=80 man initpack.conf 2>"$T/man.err" >"$T/man.txt"
