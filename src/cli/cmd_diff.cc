@@ -34,7 +34,7 @@ bool read_manifest(Context &ctx, const std::string &path,
                    std::string *err, bool *ok) {
   std::string text;
   auto keep = [&](const InitrdEntry &e, std::string_view data) {
-    if (e.path == kImageManifestPath && S_ISREG(e.mode))
+    if (is_image_manifest_path(e.path) && S_ISREG(e.mode))
       text = data;
   };
   if (!read_initrd(path, segs, entries, err, keep))

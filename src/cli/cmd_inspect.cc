@@ -279,13 +279,12 @@ int extract(Context &ctx, const InspectArgs &opts) {
 }
 
 // The manifest as text: a head line, then one line per package.
-std::string manifest_text(const ImageManifest &m) {
+std::string manifest_text(const ImageManifest &m, const std::string &path) {
   std::string out = fmt::format(
       "Manifest: {}: initpack {}, kernel {}, {}, configuration sha256:{}, "
       "{} packages{}\n",
-      kImageManifestPath, m.initpack_version,
-      m.kernel.empty() ? "(none)" : m.kernel, m.architecture, m.config_sha256,
-      m.packages.size(),
+      path, m.initpack_version, m.kernel.empty() ? "(none)" : m.kernel,
+      m.architecture, m.config_sha256, m.packages.size(),
       m.source_date_epoch
           ? ", SOURCE_DATE_EPOCH " + std::to_string(*m.source_date_epoch)
           : "");
@@ -299,7 +298,8 @@ std::string manifest_text(const ImageManifest &m) {
 // A manifest that does not parse is reported and otherwise ignored (the
 // listing still works); --manifest makes its absence an error.
 bool find_manifest(Context &ctx, const InspectArgs &opts,
-                   const std::string &text, ImageManifest *m) {
+                   const std::string &text, const std::string &path,
+                   ImageManifest *m) {
   std::string err;
   if (text.empty()) {
     if (opts.manifest)
@@ -310,8 +310,8 @@ bool find_manifest(Context &ctx, const InspectArgs &opts,
   if (parse_image_manifest(text, m, &err))
     return true;
   if (opts.manifest)
-    Fatal(ctx) << opts.image << ": " << kImageManifestPath << ": " << err;
-  Warn(ctx) << opts.image << ": " << kImageManifestPath << ": " << err;
+    Fatal(ctx) << opts.image << ": " << path << ": " << err;
+  Warn(ctx) << opts.image << ": " << path << ": " << err;
   return false;
 }
 
@@ -324,18 +324,20 @@ int inspect(Context &ctx, const InspectArgs &opts) {
   Source src = open_source(ctx, opts.image);
   std::vector<InitrdSegment> segs;
   std::vector<InitrdEntry> entries;
-  std::string err, text;
+  std::string err, text, manifest_path;
   auto keep_manifest = [&](const InitrdEntry &e, std::string_view data) {
-    if (e.path == kImageManifestPath && S_ISREG(e.mode))
+    if (is_image_manifest_path(e.path) && S_ISREG(e.mode)) {
       text = data;
+      manifest_path = e.path;
+    }
   };
   if (!read_source(src, &segs, &entries, &err, keep_manifest))
     Fatal(ctx) << err;
   ImageManifest m;
-  bool has_manifest = find_manifest(ctx, opts, text, &m);
+  bool has_manifest = find_manifest(ctx, opts, text, manifest_path, &m);
   if (opts.manifest) {
     // JSON: the stored bytes as they are (deterministic, sorted).
-    std::string out = opts.json ? text : manifest_text(m);
+    std::string out = opts.json ? text : manifest_text(m, manifest_path);
     fwrite(out.data(), 1, out.size(), stdout);
   } else if (opts.json) {
     print_json(src, segs, entries,
@@ -346,7 +348,7 @@ int inspect(Context &ctx, const InspectArgs &opts) {
       print_uki_sections(src);
     print_listing(src.path, segs, entries);
     if (has_manifest) {
-      std::string out = manifest_text(m);
+      std::string out = manifest_text(m, manifest_path);
       fwrite(out.data(), 1, out.size(), stdout);
     }
   }

@@ -92,4 +92,21 @@ bool parse_image_manifest(std::string_view json, ImageManifest *m,
   return true;
 }
 
+std::string extension_manifest_path(bool confext, const std::string &name) {
+  return std::string(confext ? "etc" : "usr/lib") + "/initpack/manifest." +
+         name + ".json";
+}
+
+bool is_image_manifest_path(std::string_view path) {
+  if (path == kImageManifestPath)
+    return true;
+  for (std::string_view dir :
+       {"usr/lib/initpack/manifest.", "etc/initpack/manifest."})
+    if (path.starts_with(dir) && path.ends_with(".json") &&
+        path.size() > dir.size() + 5 &&
+        path.find('/', dir.size()) == std::string_view::npos)
+      return true;
+  return false;
+}
+
 } // namespace initpack

@@ -34,6 +34,14 @@ inline constexpr const char *kImageManifestPath =
     "usr/lib/initpack/manifest.json";
 inline constexpr int kImageManifestFormat = 1;
 
+// Extension images (Format=sysext/confext) overlay a system that has its
+// own manifest, so theirs is named after the extension, in the tree
+// systemd merges: usr/lib/initpack/manifest.NAME.json (sysext) or
+// etc/initpack/manifest.NAME.json (confext).
+std::string extension_manifest_path(bool confext, const std::string &name);
+// kImageManifestPath or an extension's manifest path.
+bool is_image_manifest_path(std::string_view path);
+
 struct ManifestPackage {
   std::string name, version, architecture;
   bool operator==(const ManifestPackage &) const = default;

@@ -45,11 +45,10 @@ ImageManifest make_image_manifest(const Context &ctx) {
   return m;
 }
 
-void add_image_manifest(Context &ctx) {
+void add_image_manifest(Context &ctx, const std::string &path) {
   ctx.tree.add_file(
-      kImageManifestPath,
-      Content::from_bytes(image_manifest_json(make_image_manifest(ctx))), 0644,
-      "initpack:manifest");
+      path, Content::from_bytes(image_manifest_json(make_image_manifest(ctx))),
+      0644, "initpack:manifest");
 }
 
 } // namespace initpack

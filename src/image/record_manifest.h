@@ -20,7 +20,8 @@ struct Context;
 std::string effective_config_text(const Config &c);
 
 ImageManifest make_image_manifest(const Context &ctx);
-// Adds the manifest to ctx.tree (mode 0644, root-owned).
-void add_image_manifest(Context &ctx);
+// Adds the manifest to ctx.tree at `path` (mode 0644, root-owned).
+void add_image_manifest(Context &ctx,
+                        const std::string &path = kImageManifestPath);
 
 } // namespace initpack

@@ -115,3 +115,15 @@ mkdir -p "$T/plain/etc" && echo x >"$T/plain/etc/x"
 (cd "$T/plain" && find . | cpio -o -H newc --quiet) >"$T/plain.cpio"
 expect_fail "$INITPACK" inspect --manifest "$T/plain.cpio"
 expect_in "$T/err" "no manifest (usr/lib/initpack/manifest.json)"
+
+# An extension image from packages: its manifest is named after it (the
+# system it extends keeps its own) and lists what it was built from.
+SOURCE_DATE_EPOCH=1700000000 "$INITPACK" build --apt-root "$T/aptroot" \
+  --mirror "$HTTP_URL" --suite stable,stable-updates --keyring "$ARCHIVE/keyring.gpg" \
+  --cache-dir "$CACHE" --package app --format sysext --no-verity --remove-files /etc \
+  --extension-release ID=debian --extension-release VERSION_ID=12 -o "$T/tools.raw" \
+  >"$T/build.log" 2>&1 || { cat "$T/build.log" >&2; fail "the sysext build failed"; }
+"$INITPACK" inspect --manifest "$T/tools.raw" >"$T/tools.txt" || fail "no manifest in the sysext"
+expect_in "$T/tools.txt" "Manifest: usr/lib/initpack/manifest.tools.json: initpack "
+grep -qE '^  app +1\.0 +amd64$' "$T/tools.txt" || { cat "$T/tools.txt" >&2; fail "app 1.0 not in the sysext's manifest"; }
+grep -qE '^  libfoo +1\.4 +amd64$' "$T/tools.txt" || fail "libfoo 1.4 not in the sysext's manifest"

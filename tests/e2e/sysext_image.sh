@@ -2,8 +2,8 @@
 # an EROFS file system that fsck.erofs extracts to exactly the extension's
 # files plus its extension-release, NAME.verity verifies against
 # NAME.roothash with veritysetup, blkid sees erofs, two builds give the same
-# bytes, and files outside /usr and /opt (sysext) or /etc (confext) are
-# refused by name.
+# bytes, each carries a manifest named after it, and files outside /usr
+# and /opt (sysext) or /etc (confext) are refused by name.
 source "$(dirname "$0")/../lib/common.sh"
 need fsck.erofs veritysetup blkid
 
@@ -48,12 +48,19 @@ cat >"$T/want" <<'LIST'
 ./usr/lib
 ./usr/lib/extension-release.d
 ./usr/lib/extension-release.d/extension-release.marker
+./usr/lib/initpack
+./usr/lib/initpack/manifest.marker.json
 LIST
 diff -u "$T/want" "$T/list" || fail "the sysext holds other paths than its own"
 printf 'ID=debian\nSYSEXT_SCOPE=initrd\nVERSION_ID=12\n' >"$T/release"
 cmp "$T/release" "$T/x/usr/lib/extension-release.d/extension-release.marker" ||
   fail "extension-release.marker: $(cat "$T/x/usr/lib/extension-release.d/extension-release.marker")"
 [ -x "$T/x/usr/bin/initpack-marker" ] || fail "the script lost its mode"
+# Its manifest is named after it (the system it extends keeps its own),
+# and inspect finds it.
+"$INITPACK" inspect --manifest "$img" >"$T/manifest" || fail "inspect --manifest finds no manifest in the sysext"
+grep -q "^Manifest: usr/lib/initpack/manifest.marker.json: initpack .*, kernel (none), amd64, configuration sha256:[0-9a-f]\{64\}, 0 packages, SOURCE_DATE_EPOCH 1700000000$" "$T/manifest" ||
+  fail "the sysext's manifest: $(cat "$T/manifest")"
 cmp "$T/ext/opt/marker/data" "$T/x/opt/marker/data" || fail "opt/marker/data differs"
 
 # A changed byte makes verification fail (the check above can fail).
@@ -102,7 +109,7 @@ build "$T/conf.raw" --format confext --extra-tree "$T/ext" --remove-files /usr \
 [ ! -e "$T/conf.verity" ] || fail "--no-verity wrote conf.verity"
 fsck.erofs --extract="$T/c" "$T/conf.raw" >"$T/fsck" 2>&1 || fail "fsck.erofs rejects the confext"
 (cd "$T/c" && find . -mindepth 1 | sort | tr '\n' ' ') >"$T/clist"
-[ "$(cat "$T/clist")" = "./etc ./etc/extension-release.d ./etc/extension-release.d/extension-release.conf ./etc/marker.conf " ] ||
+[ "$(cat "$T/clist")" = "./etc ./etc/extension-release.d ./etc/extension-release.d/extension-release.conf ./etc/initpack ./etc/initpack/manifest.conf.json ./etc/marker.conf " ] ||
   fail "confext paths: $(cat "$T/clist")"
 expect_in "$T/c/etc/extension-release.d/extension-release.conf" "CONFEXT_LEVEL=1"
 expect_fail build "$T/conf2.raw" --format confext --extra-tree "$T/ext" \

@@ -92,3 +92,17 @@ TEST(ImageManifest, ErrorsSayWhat) {
 }
 
 } // namespace
+
+TEST(ImageManifest, ExtensionsNameTheirsAfterThemselves) {
+  EXPECT_EQ(extension_manifest_path(false, "tools"),
+            "usr/lib/initpack/manifest.tools.json");
+  EXPECT_EQ(extension_manifest_path(true, "site"),
+            "etc/initpack/manifest.site.json");
+  EXPECT_TRUE(is_image_manifest_path(kImageManifestPath));
+  EXPECT_TRUE(is_image_manifest_path(extension_manifest_path(false, "tools")));
+  EXPECT_TRUE(is_image_manifest_path(extension_manifest_path(true, "site")));
+  EXPECT_FALSE(is_image_manifest_path("usr/lib/initpack/manifest..json"));
+  EXPECT_FALSE(is_image_manifest_path("usr/lib/initpack/manifest.a/b.json"));
+  EXPECT_FALSE(is_image_manifest_path("usr/lib/initpack/other.json"));
+  EXPECT_FALSE(is_image_manifest_path("opt/initpack/manifest.x.json"));
+}
