@@ -7,6 +7,7 @@
 #include "util/fs.h"
 #include "util/hash.h"
 #include "util/subprocess.h"
+#include "util/verified_file.h"
 
 #include <functional>
 #include <sys/utsname.h>
@@ -145,21 +146,15 @@ static bool tree_digest(Context &ctx,
 }
 
 // A cached output, used only when its bytes match the SHA-256 written
-// beside it (CACHED.sha256): the cache is verified, not trusted, so an
-// edited or damaged entry is built again rather than put in the image.
+// beside it (util/verified_file.h): an edited or damaged entry is built
+// again rather than put in the image.
 static bool load_derived(Context &ctx, const std::string &cached,
                          std::string *data) {
-  std::string recorded, err;
-  if (!read_file(cached, data, &err) ||
-      !read_file(cached + ".sha256", &recorded, &err))
-    return false;
-  std::string actual = sha256_hex(*data);
-  if (trim(recorded) == actual)
-    return true;
-  Warn(ctx) << cached << ": content does not match its recorded SHA-256 ("
-            << actual << ", recorded " << trim(recorded)
-            << "); building it again";
-  return false;
+  std::string why;
+  VerifiedRead r = read_verified_file(cached, data, &why);
+  if (r == VerifiedRead::Mismatch)
+    Warn(ctx) << cached << ": " << why << "; building it again";
+  return r == VerifiedRead::Ok;
 }
 
 // Runs `tool` on the materialised subset of the tree chosen by `want` and
@@ -200,8 +195,7 @@ static void derive_file(
     Fatal(ctx) << kind << ": the tool did not produce " << output << ": "
                << err;
   // The content, then its hash: an entry without the hash is not used.
-  if (!write_file(cached, data, &err) ||
-      !write_file(cached + ".sha256", sha256_hex(data) + "\n", &err))
+  if (!write_verified_file(cached, data, &err))
     Warn(ctx) << "cannot cache " << kind << " output: " << err;
   ctx.tree.add_file(output, Content::from_bytes(std::move(data)), 0644,
                     "initpack:" + kind);

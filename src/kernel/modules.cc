@@ -8,10 +8,19 @@
 #include "kernel/module_rules.h"
 #include "kernel/module_select.h"
 #include "util/fs.h"
+#include "util/hash.h"
+#include "util/parallel.h"
+#include "util/strings.h"
+#include "util/subprocess.h"
+#include "util/timer.h"
+#include "util/verified_file.h"
 
+#include <algorithm>
+#include <charconv>
 #include <climits>
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <sys/stat.h>
@@ -76,74 +85,167 @@ std::string filter_modules_order(const std::string &order,
   return out;
 }
 
+// The kernel's files beside the modules that depmod reads and the image
+// keeps as they are.
+const char *const kLinkedInputs[] = {"modules.builtin",
+                                     "modules.builtin.modinfo"};
+
+// depmod's outputs depend only on the module files, the image's
+// modules.order, the kernel's builtin lists and depmod itself. Their hash
+// names the cache entry (CACHE/derived/depmod-KEY), so a warm build runs
+// no depmod; the modules are hashed by content, not trusted by name.
+std::string depmod_key(Context &ctx, const std::string &src,
+                       const std::vector<ModuleChoice> &modules,
+                       const std::optional<std::string> &order) {
+  std::vector<std::string> paths;
+  for (const ModuleChoice &m : modules)
+    paths.push_back(m.path);
+  std::sort(paths.begin(), paths.end());
+  std::vector<std::string> shas(paths.size());
+  std::vector<std::string> errs(paths.size());
+  parallel_for(paths.size(), [&](size_t i) {
+    sha256_file(src + "/" + paths[i], &shas[i], &errs[i]);
+  });
+  Sha256 h;
+  h.update("depmod-v1\n" + ctx.kernel.version + "\n");
+  std::string sha, err;
+  std::string depmod = find_program("depmod");
+  if (!depmod.empty() && sha256_file(depmod, &sha, &err))
+    h.update("depmod " + sha + "\n");
+  for (size_t i = 0; i < paths.size(); i++) {
+    if (!errs[i].empty())
+      Fatal(ctx) << "cannot read " << src << "/" << paths[i] << ": " << errs[i];
+    h.update(paths[i] + " " + shas[i] + "\n");
+  }
+  if (order)
+    h.update("modules.order\n" + *order);
+  for (const char *f : kLinkedInputs)
+    if (sha256_file(src + "/" + f, &sha, &err))
+      h.update(std::string(f) + " " + sha + "\n");
+  return h.hex();
+}
+
+// depmod's outputs in one cache file: "NAME SIZE\n" then SIZE bytes, each.
+std::string pack_outputs(const std::map<std::string, std::string> &files) {
+  std::string out;
+  for (const auto &[name, bytes] : files)
+    out += name + " " + std::to_string(bytes.size()) + "\n" + bytes;
+  return out;
+}
+
+bool unpack_outputs(std::string_view data,
+                    std::map<std::string, std::string> *files) {
+  while (!data.empty()) {
+    size_t nl = data.find('\n'), sp = data.find(' ');
+    if (nl == std::string_view::npos || sp > nl)
+      return false;
+    std::string name(data.substr(0, sp));
+    size_t size = 0;
+    std::string_view digits = data.substr(sp + 1, nl - sp - 1);
+    auto [end, ec] =
+        std::from_chars(digits.data(), digits.data() + digits.size(), size);
+    if (ec != std::errc() || end != digits.data() + digits.size() ||
+        size > data.size() - nl - 1)
+      return false;
+    (*files)[name] = std::string(data.substr(nl + 1, size));
+    data.remove_prefix(nl + 1 + size);
+  }
+  return !files->empty();
+}
+
 // Lays the chosen modules out as lib/modules/KVER in a temporary directory
 // (symlinks to the originals: depmod follows them), runs depmod there, and
-// adds the modules and the fresh modules.* files to the tree.
-void install_modules(Context &ctx, const std::vector<ModuleChoice> &modules) {
-  Timer timer(ctx, "depmod");
+// returns the files it wrote (and the image's modules.order), by name.
+std::map<std::string, std::string>
+run_depmod_on(Context &ctx, const std::string &src,
+              const std::vector<ModuleChoice> &modules,
+              const std::optional<std::string> &order) {
   const std::string &kver = ctx.kernel.version;
-  const std::string src = absolute(ctx.kernel.modules_dir);
   TempDir tmp("initpack-modules");
   if (ctx.keep_temp)
     tmp.keep();
   const std::string base = tmp.path() + "/lib/modules/" + kver;
   std::string err;
-  if (!mkdir_p(base, &err))
-    Fatal(ctx) << "cannot create " << base << ": " << err;
-  std::set<std::string> names;
   for (const ModuleChoice &m : modules) {
     std::string dest = base + "/" + m.path;
     if (!mkdir_p(dirname(dest), &err))
       Fatal(ctx) << "cannot create " << dirname(dest) << ": " << err;
     if (symlink((src + "/" + m.path).c_str(), dest.c_str()) != 0)
       Fatal(ctx) << "cannot link " << dest << ": " << errno_string();
-    names.insert(m.name);
   }
-  std::string order;
-  if (read_file(src + "/modules.order", &order, &err) &&
-      !write_file(base + "/modules.order", filter_modules_order(order, names),
-                  &err))
+  if (!mkdir_p(base, &err) ||
+      (order && !write_file(base + "/modules.order", *order, &err)))
     Fatal(ctx) << "cannot write " << base << "/modules.order: " << err;
-  for (const char *f : {"modules.builtin", "modules.builtin.modinfo"})
+  for (const char *f : kLinkedInputs)
     if (file_exists(src + "/" + f) &&
         symlink((src + "/" + f).c_str(), (base + "/" + f).c_str()) != 0)
       Fatal(ctx) << "cannot link " << base << "/" << f << ": "
                  << errno_string();
   run_depmod(ctx, base, kver);
+  // The temporary directory goes away: read depmod's output into memory.
+  std::map<std::string, std::string> out;
+  for (const std::string &name : list_dir(base)) {
+    std::string path = base + "/" + name;
+    struct stat st;
+    if (!name.starts_with("modules.") || lstat(path.c_str(), &st) != 0 ||
+        !S_ISREG(st.st_mode))
+      continue;
+    if (!read_file(path, &out[name], &err))
+      Fatal(ctx) << "cannot read " << path << ": " << err;
+  }
+  return out;
+}
+
+// Adds the chosen modules and their modules.* files to the tree: depmod's
+// output from the cache when the same inputs were seen before, else from
+// a depmod run.
+void install_modules(Context &ctx, const std::vector<ModuleChoice> &modules) {
+  Timer timer(ctx, "depmod");
+  const std::string &kver = ctx.kernel.version;
+  const std::string src = absolute(ctx.kernel.modules_dir);
+  std::set<std::string> names;
+  for (const ModuleChoice &m : modules)
+    names.insert(m.name);
+  std::string text, err, why;
+  std::optional<std::string> order;
+  if (read_file(src + "/modules.order", &text, &err))
+    order = filter_modules_order(text, names);
+
+  std::string dir = cache_root(ctx) + "/derived";
+  std::string cached = dir + "/depmod-" + depmod_key(ctx, src, modules, order);
+  std::string packed;
+  std::map<std::string, std::string> outputs;
+  VerifiedRead r = read_verified_file(cached, &packed, &why);
+  if (r == VerifiedRead::Ok && unpack_outputs(packed, &outputs)) {
+    Log(ctx) << "depmod: cached " << cached;
+  } else {
+    if (r == VerifiedRead::Mismatch)
+      Warn(ctx) << cached << ": " << why << "; running depmod again";
+    outputs = run_depmod_on(ctx, src, modules, order);
+    if (!mkdir_p(dir, &err) ||
+        !write_verified_file(cached, pack_outputs(outputs), &err))
+      Warn(ctx) << "cannot cache depmod's output: " << err;
+    else
+      Log(ctx) << "depmod: output cached as " << cached;
+  }
 
   const std::string tree_dir = "usr/lib/modules/" + kver;
   ctx.tree.remove(tree_dir);
   ctx.tree.add_dir(tree_dir, 0755, kOrigin);
-  for (const ModuleChoice &m : modules) {
+  auto add_from_disk = [&](const std::string &from, const std::string &to) {
     struct stat st;
-    std::string path = src + "/" + m.path;
-    if (stat(path.c_str(), &st) != 0)
-      Fatal(ctx) << "cannot stat " << path << ": " << errno_string();
-    ctx.tree.add_file(tree_dir + "/" + m.path,
-                      Content::from_disk(path, st.st_size), 0644, kOrigin);
-  }
-  // depmod's output lives in the temporary directory, which goes away:
-  // read it into memory. The linked inputs are taken from the source.
-  for (const std::string &name : list_dir(base)) {
-    if (!name.starts_with("modules."))
-      continue;
-    std::string path = base + "/" + name;
-    struct stat st;
-    if (lstat(path.c_str(), &st) != 0)
-      continue;
-    if (S_ISLNK(st.st_mode)) {
-      std::string orig = src + "/" + name;
-      if (stat(orig.c_str(), &st) == 0)
-        ctx.tree.add_file(tree_dir + "/" + name,
-                          Content::from_disk(orig, st.st_size), 0644, kOrigin);
-      continue;
-    }
-    std::string bytes;
-    if (!read_file(path, &bytes, &err))
-      Fatal(ctx) << "cannot read " << path << ": " << err;
+    if (stat(from.c_str(), &st) != 0)
+      Fatal(ctx) << "cannot stat " << from << ": " << errno_string();
+    ctx.tree.add_file(to, Content::from_disk(from, st.st_size), 0644, kOrigin);
+  };
+  for (const ModuleChoice &m : modules)
+    add_from_disk(src + "/" + m.path, tree_dir + "/" + m.path);
+  for (const char *f : kLinkedInputs)
+    if (file_exists(src + "/" + f))
+      add_from_disk(src + "/" + f, tree_dir + "/" + f);
+  for (auto &[name, bytes] : outputs)
     ctx.tree.add_file(tree_dir + "/" + name, Content::from_bytes(bytes), 0644,
                       kOrigin);
-  }
 }
 
 // KernelModulesLoad=: the names systemd-modules-load.service loads at boot,
