@@ -7,14 +7,15 @@
 # the image. Two spellings, one boot each: discovery at the target's port,
 # rd.nvmf.discover=tcp,ADDR,,4420; and the form dracut writes for a host's
 # own root, with this host's address and the default port,
-# rd.nvmf.discover=tcp,ADDR,HOST_ADDR with rd.nvmf.hostid=. A third boot
-# at a port nobody serves must end in the emergency shell naming it.
+# rd.nvmf.discover=tcp,ADDR,HOST_ADDR with rd.nvmf.hostid=. (A third boot,
+# at a port nobody serves, reached the emergency shell naming it in 53 s
+# of a loaded machine: too dear for the suite; net_generators checks the
+# unit's OnFailure=, net_iscsi_chap that the same mechanism works.)
 source "$(dirname "$0")/../lib/common.sh"
 source "$TESTS_LIB/boot.sh"
 source "$TESTS_LIB/servers.sh"
 need qemu-system-x86_64 debugfs
 net_ns_start
-build_test_initrd "$T/initrd.img" --profile nvme-tcp >/dev/null
 
 subnqn=nqn.2024-01.test.initpack:root
 hostnqn=nqn.2024-01.test.initpack:guest
@@ -30,6 +31,9 @@ sync
 HOOK
 uuid=$(make_root_image "$T/root.img")
 start_nvme_target "$T/root.img" "$subnqn" "$hostnqn"
+# Built while the target boots.
+build_test_initrd "$T/initrd.img" --profile nvme-tcp >/dev/null
+wait_nvme_target
 
 ip="ip=10.0.3.2:::255.255.255.0::ens2:off"
 # boot_nvme N CMDLINE: boots the initiator; the root must be the namespace.
@@ -49,15 +53,6 @@ grep -q "nvme-hook: .* $hostid" "$BOOT_LOG" || fail "the controller's host id is
 # The target saw both connections, from the host NQN it allows.
 [ "$(grep -c "nvmet: creating nvm controller [0-9]* for subsystem $subnqn for NQN $hostnqn" "$NVMET_LOG")" -ge 2 ] ||
   fail "the target did not create a controller for each boot"
-
-# Nothing serves 4421: the connection fails, the emergency shell names it.
-boot_expect_failure "You are in emergency mode" --kernel "$T/vmlinuz" \
-  --initrd "$T/initrd.img" "${NVME_NET_ARGS[@]}" --timeout 120 \
-  --append "rd.nvmf.discover=tcp,10.0.3.1,,4421 rd.nvmf.hostnqn=$hostnqn root=UUID=$uuid $ip"
-boot_text >/dev/null
-# (The console shortens the unit's line to 80 columns.)
-grep -q "FAILED.* Failed to start initpack-n.*10\.0\.3\.1:4421" "$BOOT_TEXT" ||
-  fail "no failed NVMe/TCP connection unit naming 10.0.3.1:4421 on the console"
 
 net_ns_stop
 for n in 1 2; do

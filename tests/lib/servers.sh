@@ -17,7 +17,7 @@
 #   start_iscsi_target IMAGE IQN [USER:PASS [TUSER:TPASS]]
 #                                      # 10.0.2.2:3260, LUN 1; with CHAP
 #                                      # (and mutual CHAP: the target's)
-#   start_nvme_target IMAGE SUBNQN HOSTNQN
+#   start_nvme_target IMAGE SUBNQN HOSTNQN; wait_nvme_target
 #                                      # a target guest: 10.0.3.1:4420 on a
 #                                      # qemu socket network, NVME_NET_ARGS
 #
@@ -205,13 +205,13 @@ boot_net_root() {
 # 10.0.2.15; NVME_NET_ARGS are the initiator's `initpack qemu` arguments
 # for its NIC (ens2: the first PCI slot of a guest without disks; each NIC
 # its own MAC, or IPv6 finds a duplicate link-local address and networkd
-# never calls the link configured). Waits
-# (bounded) for the target's ready marker; its console is in NVMET_LOG,
-# as it arrives (--console: --log is written only when qemu ends).
+# never calls the link configured). wait_nvme_target waits for the
+# target's ready marker; its console is in NVMET_LOG, as it arrives
+# (--console: --log is written only when qemu ends).
 # The guest never prints the text `initpack qemu` expects: it runs until
 # net_ns_stop ends it (or the lifetime every server has).
 start_nvme_target() {
-  local image=$1 subnqn=$2 hostnqn=$3 dir=$T/nvmet _
+  local image=$1 subnqn=$2 hostnqn=$3 dir=$T/nvmet
   # The socket network's stream, on the namespace's loopback.
   local net=127.0.0.1:10420
   mkdir -p "$dir/tree/usr/lib/initpack-test"
@@ -233,9 +233,15 @@ start_nvme_target() {
   SERVER_PIDS+=($!)
   NVME_NET_ARGS=(--extra=-netdev --extra="socket,id=nvme0,connect=$net"
     --extra=-device --extra=virtio-net-pci,netdev=nvme0,romfile=,mac=52:54:00:00:03:02)
+}
+
+# wait_nvme_target: until the target guest is ready (120 s at most); the
+# test may build its initiator's image in between.
+wait_nvme_target() {
+  local _
   for _ in $(seq 600); do
-    grep -q NVMET-TARGET-READY "$NVMET_LOG" 2>/dev/null && return 0
-    grep -q NVMET-TARGET-FAILED "$NVMET_LOG" 2>/dev/null && break
+    grep -q "^NVMET-TARGET-READY " "$NVMET_LOG" 2>/dev/null && return 0
+    grep -q "^NVMET-TARGET-FAILED:" "$NVMET_LOG" 2>/dev/null && break
     kill -0 "${SERVER_PIDS[-1]}" 2>/dev/null || break
     sleep 0.2
   done
