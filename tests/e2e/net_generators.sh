@@ -4,7 +4,7 @@
 # systemd's own generators honour it): the units and networkd files they
 # write for each spelling, and the errors for what they cannot do. The
 # boot tests (tests/boot/net_*.sh) prove the units work; this covers the
-# spellings a boot does not, and nvme-tcp, which no boot here can serve.
+# spellings a boot does not.
 source "$(dirname "$0")/../lib/common.sh"
 P=$INITPACK_SOURCE_DIR/profiles
 GEN=usr/lib/systemd/system-generators
@@ -113,13 +113,23 @@ expect_in "$OUT/initpack-iscsi-root.service" "-a fd00::2 -p 3260 -u alice -w pw"
 gen_fails iscsi initpack-iscsi-generator "netroot=iscsi:[fd00::2::3260:1:$iqn" "expected an IPv6 address in brackets"
 gen_fails iscsi initpack-iscsi-generator "netroot=iscsi:[server.test]::3260:1:$iqn" "expected an IPv6 address in brackets"
 
-# NVMe over TCP: one unit, one connect-all per discovery controller.
+# NVMe over TCP: one unit, one connect-all per discovery controller; the
+# port is dracut's default, 4420, when absent (nvme-cli's own is 8009).
 gen nvme-tcp initpack-nvmf-generator \
   "rd.nvmf.discover=tcp,10.0.2.2,,8009 rd.nvmf.discover=tcp,10.0.3.2 rd.nvmf.hostnqn=nqn.2014-08.test:h"
 svc=$OUT/initpack-nvmf-root.service
 expect_in "$svc" "ExecStart=/usr/sbin/nvme connect-all --transport=tcp --traddr=10.0.2.2 --trsvcid=8009 --hostnqn=nqn.2014-08.test:h"
-expect_in "$svc" "ExecStart=/usr/sbin/nvme connect-all --transport=tcp --traddr=10.0.3.2 --hostnqn=nqn.2014-08.test:h"
+expect_in "$svc" "ExecStart=/usr/sbin/nvme connect-all --transport=tcp --traddr=10.0.3.2 --trsvcid=4420 --hostnqn=nqn.2014-08.test:h"
 expect_in "$svc" "Before=initrd-root-device.target"
+# A failed connection is the emergency shell at once, the target named.
+expect_line "$svc" "OnFailure=emergency.target"
+expect_line "$svc" "Description=NVMe over TCP root from 10.0.2.2:8009 10.0.3.2:4420"
+# The form dracut writes for a host's own root (this host's address, the
+# target's I/O port), and dracut's older names without rd.
+gen nvme-tcp initpack-nvmf-generator \
+  "nvmf.discover=tcp,10.0.3.1,10.0.3.2,4420 nvmf.hostnqn=nqn.2014-08.test:h nvmf.hostid=0f6d5ea6-1c1f-4e0c-9b6b-6ad0e3b1f0a1"
+expect_line "$OUT/initpack-nvmf-root.service" \
+  "ExecStart=/usr/sbin/nvme connect-all --transport=tcp --traddr=10.0.3.1 --host-traddr=10.0.3.2 --trsvcid=4420 --hostnqn=nqn.2014-08.test:h --hostid=0f6d5ea6-1c1f-4e0c-9b6b-6ad0e3b1f0a1"
 gen nvme-tcp initpack-nvmf-generator "root=/dev/nvme0n1"
 nothing_written
 gen_fails nvme-tcp initpack-nvmf-generator "rd.nvmf.discover=rdma,10.0.2.2" "only the tcp transport"

@@ -17,6 +17,9 @@
 #   start_iscsi_target IMAGE IQN [USER:PASS [TUSER:TPASS]]
 #                                      # 10.0.2.2:3260, LUN 1; with CHAP
 #                                      # (and mutual CHAP: the target's)
+#   start_nvme_target IMAGE SUBNQN HOSTNQN; wait_nvme_target
+#                                      # a target guest: 10.0.3.1:4420 on a
+#                                      # qemu socket network, NVME_NET_ARGS
 #
 # Every server runs under `timeout` as well, so it cannot outlive a test
 # that was killed before its exit handler ran.
@@ -190,4 +193,58 @@ boot_net_root() {
   boot_expect_root --kernel "$(dirname "$initrd")/vmlinuz" --initrd "$initrd" \
     --net user --append "$cmdline" "$@"
   expect_initrd_switched_root
+}
+
+# start_nvme_target IMAGE SUBNQN HOSTNQN: a second qemu guest (the test
+# kernel, the kernel's nvmet and nvmet_tcp) serving IMAGE as namespace 1 of
+# subsystem SUBNQN over TCP at 10.0.3.1:4420, to host HOSTNQN only. Its
+# initrd is initpack's, with tests/lib/nvmet-target as rdinit=. NVMe
+# discovery hands the initiator the port's own address, so both guests
+# share a qemu socket network (a TCP stream on the namespace's loopback,
+# the target listening) rather than user networking, where every guest is
+# 10.0.2.15; NVME_NET_ARGS are the initiator's `initpack qemu` arguments
+# for its NIC (ens2: the first PCI slot of a guest without disks; each NIC
+# its own MAC, or IPv6 finds a duplicate link-local address and networkd
+# never calls the link configured). wait_nvme_target waits for the
+# target's ready marker; its console is in NVMET_LOG, as it arrives
+# (--console: --log is written only when qemu ends).
+# The guest never prints the text `initpack qemu` expects: it runs until
+# net_ns_stop ends it (or the lifetime every server has).
+start_nvme_target() {
+  local image=$1 subnqn=$2 hostnqn=$3 dir=$T/nvmet
+  # The socket network's stream, on the namespace's loopback.
+  local net=127.0.0.1:10420
+  mkdir -p "$dir/tree/usr/lib/initpack-test"
+  cp "$TESTS_LIB/nvmet-target" "$dir/tree/usr/lib/initpack-test/"
+  # iproute2 for `ip`, without tc's plugins (one needs libatm, not in
+  # the image); coreutils for mkdir, ln, seq and sleep.
+  build_test_initrd "$dir/initrd.img" --extra-tree "$dir/tree" \
+    -p iproute2 -p coreutils --remove-file '/usr/lib/*/tc' \
+    --module-include nvmet --module-include nvmet_tcp \
+    --module-include configfs >/dev/null
+  NVMET_LOG=$dir/console.log
+  in_ns timeout "$SERVER_LIFETIME" "$INITPACK" qemu --kernel "$dir/vmlinuz" \
+    --initrd "$dir/initrd.img" --drive "$image" --console \
+    --append "rdinit=/usr/lib/initpack-test/nvmet-target test.nvmet.addr=10.0.3.1/24 test.nvmet.subnqn=$subnqn test.nvmet.hostnqn=$hostnqn" \
+    --extra=-netdev --extra="socket,id=nvme0,listen=$net" \
+    --extra=-device --extra=virtio-net-pci,netdev=nvme0,romfile=,mac=52:54:00:00:03:01 \
+    --expect NVMET-TARGET-STAYS-UP --fail-on NVMET-TARGET-FAILED \
+    --timeout "$SERVER_LIFETIME" >"$NVMET_LOG" 2>&1 &
+  SERVER_PIDS+=($!)
+  NVME_NET_ARGS=(--extra=-netdev --extra="socket,id=nvme0,connect=$net"
+    --extra=-device --extra=virtio-net-pci,netdev=nvme0,romfile=,mac=52:54:00:00:03:02)
+}
+
+# wait_nvme_target: until the target guest is ready (120 s at most); the
+# test may build its initiator's image in between.
+wait_nvme_target() {
+  local _
+  for _ in $(seq 600); do
+    grep -q "^NVMET-TARGET-READY " "$NVMET_LOG" 2>/dev/null && return 0
+    grep -q "^NVMET-TARGET-FAILED:" "$NVMET_LOG" 2>/dev/null && break
+    kill -0 "${SERVER_PIDS[-1]}" 2>/dev/null || break
+    sleep 0.2
+  done
+  tail -n 40 "$NVMET_LOG" >&2
+  fail "the NVMe target guest did not get ready within 120 s"
 }
