@@ -169,6 +169,7 @@ private:
       bool sub = l.starts_with("## ");
       emit((sub ? ".SS " : ".SH ") + heading(t.substr(sub ? 3 : 2)));
       block_ = Block::Heading;
+      in_name_ = !sub && trim(t.substr(2)) == "NAME";
       return;
     }
     std::string_view number, rest;
@@ -197,7 +198,12 @@ private:
     }
     if (new_para || block_ != Block::Para)
       paragraph(".PP");
-    emit_text(inline_text(t));
+    std::string text = inline_text(t);
+    // whatis(1) and lexgrog read NAME as "name \- summary".
+    const std::string dash = " \\[u2014] ";
+    if (size_t p = text.find(dash); in_name_ && p != std::string::npos)
+      text.replace(p, dash.size(), " \\- ");
+    emit_text(text);
     block_ = Block::Para;
   }
 
@@ -210,6 +216,7 @@ private:
   std::string out_;
   Block block_ = Block::None;
   bool blank_ = false, in_code_ = false, in_comment_ = false;
+  bool in_name_ = false; // in the NAME section
 };
 
 } // namespace

@@ -31,7 +31,7 @@ MANPATH="$T/prefix/share/man" MANWIDTH=80 man initpack.conf 2>"$T/man.err" >"$T/
 [ ! -s "$T/man.err" ] || { cat "$T/man.err" >&2; fail "man initpack.conf printed errors"; }
 expect_in "$T/man.txt" "CompressOutput="
 MANPATH="$T/prefix/share/man" MANWIDTH=80 man 1 initpack >"$T/man.txt"
-expect_in "$T/man.txt" "initpack — build Linux initrds directly from distribution packages"
+expect_in "$T/man.txt" "initpack - build Linux initrds directly from distribution packages"
 
 # Moved after installation: data is found relative to the binary.
 mv "$T/prefix" "$T/moved"

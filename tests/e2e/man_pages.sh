@@ -31,7 +31,7 @@ done
 TXT1="$T/initpack.1.txt"
 TXT5="$T/initpack.conf.5.txt"
 grep -qE '^INITPACK\(1\) +User Commands +INITPACK\(1\)$' "$TXT1" || fail "no title line in initpack(1)"
-expect_in "$TXT5" "initpack.conf, initpack.conf.d — initpack configuration"
+expect_in "$TXT5" "initpack.conf, initpack.conf.d - initpack configuration"
 
 # Every command, as a subsection of COMMANDS, and each of its options.
 "$INITPACK" --help | sed -n '/^Subcommands:/,$s/^  \([a-z][a-z0-9-]*\) .*/\1/p' >"$T/commands"

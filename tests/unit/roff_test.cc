@@ -26,7 +26,8 @@ TEST(Roff, HeadingsParagraphsAndInlineCode) {
   EXPECT_EQ(body("% t(1)\n%\n<!-- a\ncomment -->\n# NAME\n\nx — y\n\n"
                  "## Sub part\n\nUse `--no-hwdb` or **bold**, x86-64 and "
                  "--suite.\nSecond line.\n\nNew \\*para\\*.\n"),
-            ".SH NAME\nx \\[u2014] y\n.SS \"Sub part\"\n"
+            // NAME's dash is the "\-" whatis(1) reads.
+            ".SH NAME\nx \\- y\n.SS \"Sub part\"\n"
             "Use \\fB\\-\\-no\\-hwdb\\fR or \\fBbold\\fR, x86-64 and "
             "\\-\\-suite.\nSecond line.\n.PP\nNew *para*.\n");
 }
