@@ -125,6 +125,14 @@ grep -q "^NMREAL device: ens2:ethernet:connected:$uuid$" "$BOOT_TEXT" ||
 sed -n '/^NMREAL nm-begin/,/^NMREAL nm-end/p' "$BOOT_TEXT" >"$T/nm.log"
 grep -q "NetworkManager\[$nm_pid\]: .* starting connection .*($uuid)" "$T/nm.log" ||
   fail "the root's NetworkManager did not take the connection $uuid"
+# It could write its state (with / read-only in its namespace it could
+# not save the lease nor /etc/resolv.conf). Debian's dispatcher script
+# 01-ifupdown fails without ifupdown: not ours.
+if grep "NetworkManager\[$nm_pid\]: <warn>" "$T/nm.log" | grep -Ei "read-only|lease|resolv"; then
+  fail "the root's NetworkManager could not write its state"
+fi
+[ -s "$R/var/lib/NetworkManager/internal-$uuid-ens2.lease" ] ||
+  fail "the root's NetworkManager saved no lease for the initrd's connection on the server"
 # The address: the initrd's lease, still on the NIC.
 lease=$(grep -v "NetworkManager\[$nm_pid\]" "$T/nm.log" | sed -n 's/.*dhcp4 (ens2): state changed new lease, address=\([0-9.]*\).*/\1/p' | head -n 1)
 [ "$lease" = 10.0.2.15 ] || fail "the initrd's NetworkManager got no DHCP lease 10.0.2.15 (got '$lease')"
