@@ -4,6 +4,7 @@
 # list and realsys-customize.sh (mmdebstrap's customize hook).
 #
 #   realsys_root DIR        unpacks the cached system into DIR
+#   realsys_root_plus DIR PKG…  the same with PKG… installed by apt in it
 #   in_root DIR CMD…        runs CMD chrooted in DIR with /proc, /sys, /dev,
 #                           the host's resolv.conf and the shared initpack
 #                           package cache (as /var/cache/initpack)
@@ -61,6 +62,43 @@ realsys_root() {
   tar -C "$dir" --numeric-owner -xpf "$cache/root.tar"
 }
 
+# realsys_root_plus DIR PKG…: the real system with PKG… (and their
+# dependencies, no recommends) installed by apt in its chroot, cached
+# beside it under a key of the base system's key and PKG…: a test that
+# needs a few more packages pays one apt run, not a second mmdebstrap.
+realsys_root_plus() {
+  local dir=$1 key cache lock
+  shift
+  key=$({ _realsys_key; echo "$*"; declare -f realsys_root_plus; } | sha256sum | cut -c1-16)
+  cache="$TEST_CACHE/realsys/$REALSYS_RELEASE-plus-$key"
+  mkdir -p "$TEST_CACHE/realsys"
+  exec {lock}>"$cache.lock"
+  flock -w 1800 "$lock" || fail "waited too long for $cache.lock"
+  if [ ! -s "$cache/root.tar" ]; then
+    local r="$cache.tmp/root"
+    rm -rf "$cache.tmp" && mkdir -p "$cache.tmp"
+    realsys_root "$r"
+    # No service starts in the chroot (invoke-rc.d sees no systemd there
+    # and would run dbus' init script); mmdebstrap left no package lists.
+    printf '#!/bin/sh\nexit 101\n' >"$r/usr/sbin/policy-rc.d"
+    chmod 755 "$r/usr/sbin/policy-rc.d"
+    cp -p "$r/etc/resolv.conf" "$cache.tmp/resolv.conf"
+    in_root "$r" apt-get update >"$cache.tmp/log" 2>&1 ||
+      { tail -n 20 "$cache.tmp/log" >&2; skip "apt-get update failed in the real system (archive unreachable?)"; }
+    in_root "$r" apt-get install -y --no-install-recommends "$@" >>"$cache.tmp/log" 2>&1 ||
+      { tail -n 30 "$cache.tmp/log" >&2; fail "apt-get install $* failed in the real system"; }
+    in_root "$r" apt-get clean
+    rm -rf "$r/usr/sbin/policy-rc.d" "$r"/var/lib/apt/lists/* "$r/var/cache/initpack"
+    cp -p "$cache.tmp/resolv.conf" "$r/etc/resolv.conf"
+    tar -C "$r" --numeric-owner -cpf "$cache.tmp/root.tar" .
+    rm -rf "$r" "$cache.tmp/resolv.conf"
+    rm -rf "$cache" && mv "$cache.tmp" "$cache"
+  fi
+  exec {lock}>&-
+  mkdir -p "$dir"
+  tar -C "$dir" --numeric-owner -xpf "$cache/root.tar"
+}
+
 # in_root DIR CMD…: in a private mount namespace, so nothing stays mounted.
 in_root() {
   local d=$1
@@ -85,7 +123,9 @@ realsys_disk() {
 }
 
 # realsys_boot KERNEL INITRD APPEND [initpack qemu args…]: sets BOOT_LOG and
-# BOOT_TEXT; fails unless the guest reported and powered off.
+# BOOT_TEXT; fails unless the guest reported. REALSYS_EXPECT replaces the
+# report's last line as the text that ends the boot ("reboot: Power down"
+# to watch the shutdown as well).
 # no_timer_check: on a loaded host the TCG guest's kernel failed its IO-APIC
 # timer check ("IO-APIC + timer doesn't work!", a panic) before any of
 # initpack's work.
@@ -93,7 +133,7 @@ realsys_boot() {
   local kernel=$1 initrd=$2 append=$3
   shift 3
   boot_expect_root --kernel "$kernel" --initrd "$initrd" --memory 1G \
-    --append "$append console=ttyS0 no_timer_check" --expect "REALSYS-DONE" \
+    --append "$append console=ttyS0 no_timer_check" --expect "${REALSYS_EXPECT:-REALSYS-DONE}" \
     --timeout 1500 "$@" >/dev/null
   boot_text >/dev/null
 }

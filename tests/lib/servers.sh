@@ -141,6 +141,10 @@ NFS_CORE_PARAM {
 }
 NFSv4 {
   Graceless = true;
+  # Owners as numbers, as the kernel's nfsd sends them for sec=sys: with
+  # names (ganesha's default) a real root's NFSv4 client asks nfsidmap
+  # through request-key, which runs from that root and waits for itself.
+  Only_Numeric_Owners = true;
   RecoveryBackend = fs;
   RecoveryRoot = $dir/recovery;
 }
