@@ -151,7 +151,8 @@ grep -qx "written after NetworkManager stopped" "$R/var/tmp/nmreal-after-nm" ||
 
 # The shutdown: bounded, systemd-shutdown's last sync before the power-off,
 # the server never missed.
-stamp() { sed -n "s/^\[ *\([0-9.]*\)\] $1.*/\1/p" "$BOOT_TEXT" | tail -n 1; }
+# A systemd status line may share the console line with the message.
+stamp() { sed -n "s/.*\[ *\([0-9.]*\)\] $1.*/\1/p" "$BOOT_TEXT" | tail -n 1; }
 begin=$(stamp "nmreal: shutdown begins")
 synced=$(stamp "systemd-shutdown\[1\]: Syncing filesystems and block devices")
 off=$(stamp "reboot: Power down")
