@@ -115,14 +115,16 @@ grep "REALSYS analyze:" "$BOOT_TEXT"
 
 # NetworkManager in the root: its own process (not the initrd's, which
 # ended at the switch), holding the initrd's connection on the NIC.
-grep "^NMREAL" "$BOOT_TEXT"
-nm_pid=$(sed -n 's/^NMREAL nm-pid=\([0-9]*\)$/\1/p' "$BOOT_TEXT")
+# The console may put a login prompt or a status line before a report
+# line: no pattern is anchored at the line's start.
+grep "NMREAL" "$BOOT_TEXT"
+nm_pid=$(sed -n 's/.*NMREAL nm-pid=\([0-9]*\).*/\1/p' "$BOOT_TEXT")
 [ -n "$nm_pid" ] && [ "$nm_pid" != 0 ] || fail "NetworkManager was not running in the root"
-uuid=$(sed -n 's/^NMREAL initrd-connection: default_connection\.nmconnection uuid=//p' "$BOOT_TEXT")
+uuid=$(sed -n 's/.*NMREAL initrd-connection: default_connection\.nmconnection uuid=\([0-9a-f-]*\).*/\1/p' "$BOOT_TEXT")
 [ -n "$uuid" ] || fail "no connection from nm-initrd-generator in /run/NetworkManager/system-connections"
-grep -q "^NMREAL device: ens2:ethernet:connected:$uuid$" "$BOOT_TEXT" ||
+grep -q "NMREAL device: ens2:ethernet:connected:$uuid" "$BOOT_TEXT" ||
   fail "the root's NetworkManager does not hold the initrd's connection $uuid on ens2"
-sed -n '/^NMREAL nm-begin/,/^NMREAL nm-end/p' "$BOOT_TEXT" >"$T/nm.log"
+sed -n '/NMREAL nm-begin/,/NMREAL nm-end/p' "$BOOT_TEXT" >"$T/nm.log"
 grep -q "NetworkManager\[$nm_pid\]: .* starting connection .*($uuid)" "$T/nm.log" ||
   fail "the root's NetworkManager did not take the connection $uuid"
 # It could write its state (with / read-only in its namespace it could
@@ -136,7 +138,7 @@ fi
 # The address: the initrd's lease, still on the NIC.
 lease=$(grep -v "NetworkManager\[$nm_pid\]" "$T/nm.log" | sed -n 's/.*dhcp4 (ens2): state changed new lease, address=\([0-9.]*\).*/\1/p' | head -n 1)
 [ "$lease" = 10.0.2.15 ] || fail "the initrd's NetworkManager got no DHCP lease 10.0.2.15 (got '$lease')"
-grep -q "^NMREAL addr: 2: ens2 *inet $lease/24 " "$BOOT_TEXT" || fail "ens2 no longer has the initrd's address $lease"
+grep -q "NMREAL addr: 2: ens2 *inet $lease/24 " "$BOOT_TEXT" || fail "ens2 no longer has the initrd's address $lease"
 # Nothing took the address or the link away, from before the root's
 # NetworkManager started until after it stopped at shutdown.
 grep "nmreal-ipmon:" "$BOOT_TEXT" || true
