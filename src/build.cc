@@ -15,7 +15,6 @@
 #include "image/units.h"
 #include "kernel/kernel.h"
 #include "kernel/modules.h"
-#include "output/extension.h"
 #include "output/initrd.h"
 #include "output/output.h"
 #include "packages/fetch.h"
@@ -124,13 +123,6 @@ build_extension(Context &ctx, std::chrono::steady_clock::time_point start) {
   }
   add_extra_trees(ctx);
   remove_files(ctx);
-  // What it was built from, named after the extension: its files overlay
-  // the system's, whose own manifest must stay visible.
-  std::string name, err;
-  if (!extension_name(ctx.config.output, &name, &err))
-    Fatal(ctx) << err;
-  add_image_manifest(
-      ctx, extension_manifest_path(ctx.config.format == Format::Confext, name));
   checkpoint(ctx); // Strict=yes
   write_image(ctx, nullptr);
   return result(ctx, start);

@@ -145,18 +145,6 @@ static bool tree_digest(Context &ctx,
   return true;
 }
 
-// A cached output, used only when its bytes match the SHA-256 written
-// beside it (util/verified_file.h): an edited or damaged entry is built
-// again rather than put in the image.
-static bool load_derived(Context &ctx, const std::string &cached,
-                         std::string *data) {
-  std::string why;
-  VerifiedRead r = read_verified_file(cached, data, &why);
-  if (r == VerifiedRead::Mismatch)
-    Warn(ctx) << cached << ": " << why << "; building it again";
-  return r == VerifiedRead::Ok;
-}
-
 // Runs `tool` on the materialised subset of the tree chosen by `want` and
 // adds the file it produced (`output`, a tree path); or takes that file
 // from the cache when the same inputs were seen before.
@@ -169,35 +157,33 @@ static void derive_file(
   Sha256 h;
   h.update(kind + "-v2\n");
   tree_digest(ctx, want, &h);
-  std::string key = h.hex();
-  std::string cache_dir = cache_root(ctx) + "/derived";
-  std::string cached = cache_dir + "/" + kind + "-" + key;
-  std::string data, err;
-  if (load_derived(ctx, cached, &data)) {
+  // The cache is verified, not trusted (util/verified_file.h): an edited
+  // or damaged entry is built again rather than put in the image.
+  std::string cached = cache_root(ctx) + "/derived/" + kind + "-" + h.hex();
+  CachedOutput out = cached_or_made(cached, [&] {
+    std::string data, err;
+    TempDir tmp("initpack-" + kind);
+    if (ctx.keep_temp)
+      tmp.keep();
+    if (!materialize(ctx.tree, tmp.path(), want, &err))
+      Fatal(ctx) << kind << ": " << err;
+    std::vector<std::string> argv = tool(tmp.path());
+    RunResult r = run_command(ctx.diag, argv);
+    if (!r.ok())
+      Fatal(ctx) << kind << ": " << shell_quote(argv) << " failed (exit "
+                 << r.exit_code << "): " << r.err;
+    if (!read_file(join_path(tmp.path(), output), &data, &err))
+      Fatal(ctx) << kind << ": the tool did not produce " << output << ": "
+                 << err;
+    return data;
+  });
+  if (!out.damaged.empty())
+    Warn(ctx) << cached << ": " << out.damaged << "; building it again";
+  if (out.from_cache)
     Log(ctx) << kind << ": cached " << cached;
-    ctx.tree.add_file(output, Content::from_bytes(std::move(data)), 0644,
-                      "initpack:" + kind);
-    return;
-  }
-  if (!mkdir_p(cache_dir, &err))
-    Fatal(ctx) << err;
-  TempDir tmp("initpack-" + kind);
-  if (ctx.keep_temp)
-    tmp.keep();
-  if (!materialize(ctx.tree, tmp.path(), want, &err))
-    Fatal(ctx) << kind << ": " << err;
-  std::vector<std::string> argv = tool(tmp.path());
-  RunResult r = run_command(ctx.diag, argv);
-  if (!r.ok())
-    Fatal(ctx) << kind << ": " << shell_quote(argv) << " failed (exit "
-               << r.exit_code << "): " << r.err;
-  if (!read_file(join_path(tmp.path(), output), &data, &err))
-    Fatal(ctx) << kind << ": the tool did not produce " << output << ": "
-               << err;
-  // The content, then its hash: an entry without the hash is not used.
-  if (!write_verified_file(cached, data, &err))
-    Warn(ctx) << "cannot cache " << kind << " output: " << err;
-  ctx.tree.add_file(output, Content::from_bytes(std::move(data)), 0644,
+  if (!out.store_error.empty())
+    Warn(ctx) << "cannot cache " << kind << " output: " << out.store_error;
+  ctx.tree.add_file(output, Content::from_bytes(std::move(out.data)), 0644,
                     "initpack:" + kind);
 }
 

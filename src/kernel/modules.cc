@@ -206,28 +206,30 @@ void install_modules(Context &ctx, const std::vector<ModuleChoice> &modules) {
   std::set<std::string> names;
   for (const ModuleChoice &m : modules)
     names.insert(m.name);
-  std::string text, err, why;
+  std::string text, err;
   std::optional<std::string> order;
   if (read_file(src + "/modules.order", &text, &err))
     order = filter_modules_order(text, names);
 
-  std::string dir = cache_root(ctx) + "/derived";
-  std::string cached = dir + "/depmod-" + depmod_key(ctx, src, modules, order);
-  std::string packed;
-  std::map<std::string, std::string> outputs;
-  VerifiedRead r = read_verified_file(cached, &packed, &why);
-  if (r == VerifiedRead::Ok && unpack_outputs(packed, &outputs)) {
+  std::string cached = cache_root(ctx) + "/derived/depmod-" +
+                       depmod_key(ctx, src, modules, order);
+  CachedOutput out = cached_or_made(cached, [&] {
+    return pack_outputs(run_depmod_on(ctx, src, modules, order));
+  });
+  if (!out.damaged.empty())
+    Warn(ctx) << cached << ": " << out.damaged << "; running depmod again";
+  if (out.from_cache)
     Log(ctx) << "depmod: cached " << cached;
-  } else {
-    if (r == VerifiedRead::Mismatch)
-      Warn(ctx) << cached << ": " << why << "; running depmod again";
-    outputs = run_depmod_on(ctx, src, modules, order);
-    if (!mkdir_p(dir, &err) ||
-        !write_verified_file(cached, pack_outputs(outputs), &err))
-      Warn(ctx) << "cannot cache depmod's output: " << err;
-    else
-      Log(ctx) << "depmod: output cached as " << cached;
-  }
+  else if (out.store_error.empty())
+    Log(ctx) << "depmod: output cached as " << cached;
+  else
+    Warn(ctx) << "cannot cache depmod's output: " << out.store_error;
+  // Written by pack_outputs and verified: the entry cannot be malformed
+  // unless both its files were rewritten alike.
+  std::map<std::string, std::string> outputs;
+  if (!unpack_outputs(out.data, &outputs))
+    Fatal(ctx) << cached << ": not depmod's output as initpack stores it; "
+               << "remove it and its .sha256";
 
   const std::string tree_dir = "usr/lib/modules/" + kver;
   ctx.tree.remove(tree_dir);

@@ -11,6 +11,7 @@
 #include "output/extension.h"
 
 #include "context.h"
+#include "image/record_manifest.h"
 #include "output/erofs/image.h"
 #include "output/initrd.h"
 #include "output/roothash_sig.h"
@@ -266,6 +267,9 @@ void write_extension(Context &ctx) {
   ctx.tree.add_file(dir + "extension-release." + name,
                     Content::from_bytes(extension_release_text(fields)), 0644,
                     "initpack:extension-release");
+  // What it was built from, named after the extension: its files overlay
+  // the system's, whose own manifest must stay visible.
+  add_image_manifest(ctx, extension_manifest_path(confext, name));
 
   // The image, then its hash tree in NAME.verity.
   AtomicFile image;

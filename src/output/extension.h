@@ -55,7 +55,8 @@ void prune_extension_tree(Tree &tree, bool confext,
                           std::vector<std::string> *outside);
 
 // The pass: checks and prunes ctx.tree, adds the extension-release file
-// and writes Output= (+ .verity, .roothash). Fatal on any error.
+// and the manifest (codec/image_manifest.h's extension path), and writes
+// Output= (+ .verity, .roothash). Fatal on any error.
 void write_extension(Context &ctx);
 
 // Fatal, before any work, on settings an extension image cannot use.

@@ -26,4 +26,19 @@ bool write_verified_file(const std::string &path, const std::string &data,
          write_file(path + ".sha256", sha256_hex(data) + "\n", err);
 }
 
+CachedOutput cached_or_made(const std::string &path,
+                            const std::function<std::string()> &make) {
+  CachedOutput out;
+  if (read_verified_file(path, &out.data, &out.damaged) == VerifiedRead::Ok) {
+    out.from_cache = true;
+    return out;
+  }
+  out.data = make();
+  std::string err;
+  if (!mkdir_p(dirname(path), &err) ||
+      !write_verified_file(path, out.data, &err))
+    out.store_error = err;
+  return out;
+}
+
 } // namespace initpack

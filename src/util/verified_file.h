@@ -5,6 +5,7 @@
 // indexes) are kept this way.
 #pragma once
 
+#include <functional>
 #include <string>
 
 namespace initpack {
@@ -18,5 +19,17 @@ VerifiedRead read_verified_file(const std::string &path, std::string *data,
 // Writes PATH, then PATH.sha256 (each through a temporary file).
 bool write_verified_file(const std::string &path, const std::string &data,
                          std::string *err);
+
+// A tool's output cached at PATH: its verified bytes, or else make()'s,
+// stored at PATH (its directory made) for the next build. The caller tells
+// the user what happened.
+struct CachedOutput {
+  std::string data;
+  bool from_cache = false;
+  std::string damaged;     // why an entry at PATH was not used
+  std::string store_error; // why make()'s bytes were not stored
+};
+CachedOutput cached_or_made(const std::string &path,
+                            const std::function<std::string()> &make);
 
 } // namespace initpack
