@@ -1,16 +1,21 @@
 # A real Debian system managed by NetworkManager, its root on NFSv4 (issue
 # #19): the real system of tests/lib/realsys.sh with network-manager and
 # nfs-common, exported whole by ganesha, booted with an image of
-# `--profile nfs --profile networkmanager` and `root=nfs4:… rw ip=dhcp`.
-# Not `ro`: the initrd's sysinit.target and basic.target reach the root as
-# already reached (a network root's mount wants network-online.target,
-# which the isolate to initrd-switch-root.target keeps with what it
-# needs), so the root's NetworkManager starts before systemd-remount-fs
-# and, in its own mount namespace (ProtectSystem=), keeps seeing / read-only
-# (it could not save its lease). Open in issue #19.
+# `--profile nfs --profile networkmanager` and `root=nfs4:… ro ip=dhcp`,
+# as Debian's kernel command lines say `ro`: the root's systemd-remount-fs
+# makes / read-write from its fstab.
 #
 # Checked in the real system (test-only units added to the export):
 # - multi-user reached, "running", no failed unit, / is the NFS export rw;
+# - the root's own boot ran in order: its systemd reached sysinit.target
+#   itself (after the switch, not inherited from the initrd) and
+#   systemd-remount-fs had made / read-write before NetworkManager started.
+#   A network root's mount that wanted network-online.target kept the
+#   initrd's network targets, and with them sysinit.target and
+#   basic.target, through the isolate to initrd-switch-root.target: the
+#   root's services then started at once, NetworkManager before
+#   systemd-remount-fs, and in its own mount namespace kept seeing /
+#   read-only (it could not save its lease);
 # - the root's NetworkManager took the initrd's connection over: the
 #   device is connected with the connection nm-initrd-generator wrote to
 #   /run/NetworkManager/system-connections (same UUID), with the lease's
@@ -72,6 +77,12 @@ echo "NMREAL nm-begin"
 journalctl -b -o short-monotonic --no-pager -t NetworkManager | grep -v '^-- '
 echo "NMREAL nm-end"
 pid=$(systemctl show -P MainPID NetworkManager.service)
+# Monotonic microseconds: the root's systemd started (after the switch),
+# reached sysinit.target, remounted /, started NetworkManager.
+echo "NMREAL order: userspace=$(systemctl show -P UserspaceTimestampMonotonic)" \
+  "sysinit=$(systemctl show -P ActiveEnterTimestampMonotonic sysinit.target)" \
+  "remount=$(systemctl show -P ActiveEnterTimestampMonotonic systemd-remount-fs.service)" \
+  "nm=$(systemctl show -P ExecMainStartTimestampMonotonic NetworkManager.service)"
 echo "NMREAL nm-pid=$pid"
 echo "written after NetworkManager $pid started" >/var/tmp/nmreal-write && sync &&
   echo "NMREAL write-ok"
@@ -102,7 +113,7 @@ start_nfs_server "$R"
 
 start=$SECONDS
 REALSYS_EXPECT="reboot: Power down" realsys_boot "$T/vmlinuz" "$T/initrd.img" \
-  "root=nfs4:10.0.2.2:/root rw ip=dhcp" --net user \
+  "root=nfs4:10.0.2.2:/root ro ip=dhcp" --net user \
   --fail-on "not responding" --fail-on "blocked for more than"
 echo "boot to power-off: $((SECONDS - start)) s"
 expect_in "$BOOT_TEXT" "REALSYS-DONE"
@@ -112,6 +123,18 @@ grep -q "REALSYS switch-root=[1-9]" "$BOOT_TEXT" || fail "the journal holds no s
 realsys_section mounts >"$T/mounts"
 grep -q "^/ 10\.0\.2\.2:/root rw," "$T/mounts" || { cat "$T/mounts" >&2; fail "/ is not the NFS export, read-write"; }
 grep "REALSYS analyze:" "$BOOT_TEXT"
+
+# The root's boot in order (booted `ro`): sysinit.target reached by the
+# root's systemd, / remounted read-write before NetworkManager started.
+order=$(grep -o "NMREAL order: .*" "$BOOT_TEXT" | head -n 1)
+echo "$order"
+[[ $order =~ userspace=([0-9]+)\ sysinit=([0-9]+)\ remount=([0-9]+)\ nm=([0-9]+) ]] ||
+  fail "no timestamps of the root's boot: '$order'"
+userspace=${BASH_REMATCH[1]} sysinit=${BASH_REMATCH[2]} remount=${BASH_REMATCH[3]} nm=${BASH_REMATCH[4]}
+((sysinit > userspace)) ||
+  fail "sysinit.target was reached before the root's systemd started (inherited from the initrd: $order)"
+((remount > userspace && remount <= nm)) ||
+  fail "systemd-remount-fs did not make / read-write before NetworkManager started ($order)"
 
 # NetworkManager in the root: its own process (not the initrd's, which
 # ended at the switch), holding the initrd's connection on the NIC.

@@ -29,6 +29,15 @@ expect_in "$OUT/sysroot.mount" "What=10.0.2.2:/srv/root"
 expect_line "$OUT/sysroot.mount" "Type=nfs"
 expect_in "$OUT/sysroot.mount" "Options=rw,vers=3,port=2049,nolock,addr=10.0.2.2"
 expect_in "$OUT/sysroot.mount" "After=network-online.target"
+# The network is wanted by initpack-network-root.target (wanted by
+# initrd-root-device.target), never by the mount: the switch to the root
+# keeps sysroot.mount and what it pulls in, and a network mount's default
+# dependencies would pull network-online.target.
+expect_line "$OUT/sysroot.mount" "DefaultDependencies=no"
+expect_not_in "$OUT/sysroot.mount" "Wants="
+expect_line "$OUT/initpack-network-root.target" "Wants=network-online.target"
+expect_line "$P/network/tree/usr/lib/systemd/system/initrd-root-device.target.d/initpack-network.conf" \
+  "Wants=initpack-network-root.target"
 gen nfs initpack-nfs-generator "root=nfs4:10.0.2.2:/root rootflags=noatime"
 expect_in "$OUT/sysroot.mount" "Type=nfs4"
 expect_in "$OUT/sysroot.mount" "Options=ro,noatime,addr=10.0.2.2"
@@ -56,6 +65,11 @@ expect_in "$OUT/initpack-nbd-root.service" "ExecStart=/usr/sbin/nbd-client 10.0.
 expect_in "$OUT/sysroot.mount" "What=/dev/nbd0"
 expect_in "$OUT/sysroot.mount" "Type=ext4"
 expect_in "$OUT/sysroot.mount" "Options=rw,noatime"
+# sysroot.mount requires the NBD service: neither wants the network
+# (see NFS above); initpack-network-root.target does.
+expect_not_in "$OUT/initpack-nbd-root.service" "Wants="
+expect_not_in "$OUT/sysroot.mount" "Wants="
+expect_line "$OUT/initpack-network-root.target" "Wants=network-online.target"
 gen nbd initpack-nbd-generator "root=nbd:10.0.2.2:10900/root"
 expect_in "$OUT/initpack-nbd-root.service" "ExecStart=/usr/sbin/nbd-client 10.0.2.2 10900 -N root /dev/nbd0"
 expect_in "$OUT/sysroot.mount" "Type=auto"
