@@ -14,13 +14,15 @@
 #
 #   sudo bench/levels.sh [WORK]      # WORK defaults to build/bench
 #
-# Settings (environment): LEVELS="3 6 9 12 15 19", LONG_LEVELS="3 19".
+# Settings (environment): LEVELS="3 6 9 12 15 19", LONG_LEVELS="3 19"
+# (empty: skip the --long comparison).
 # Run nothing else meanwhile: the times are wall clock on a shared machine.
 set -euo pipefail
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 W=${1:-$SRC/build/bench}
 INITPACK=${INITPACK:-$SRC/build/initpack}
-: "${LEVELS:=3 6 9 12 15 19}" "${LONG_LEVELS:=3 19}"
+LEVELS=${LEVELS:-3 6 9 12 15 19}
+LONG_LEVELS=${LONG_LEVELS-3 19} # empty: no --long comparison
 [ -d "$W/cache" ] || { echo "$W/cache: no bench cache; run bench/run.sh first" >&2; exit 2; }
 [ -s "$W/rec/proc/self/mountinfo" ] || { echo "$W/rec: no sysfs recording; run bench/run.sh with initpack-hostonly" >&2; exit 2; }
 OUT=$W/levels
