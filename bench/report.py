@@ -18,7 +18,7 @@ from pathlib import Path
 
 GENERATORS = {
     "initpack-generic": "initpack generic, warm cache (zstd 3)",
-    "initpack-hostonly": "initpack hostonly, recorded test VM (zstd 3)",
+    "initpack-hostonly": "initpack hostonly, recorded test VM (zstd 18)",
     "dracut-generic": "dracut --no-hostonly --zstd (zstd 15)",
     "dracut-hostonly": "dracut --hostonly --zstd (zstd 15)",
     "mkinitramfs-most": "mkinitramfs MODULES=most (zstd 9)",

@@ -35,8 +35,10 @@ bool is_erofs_format(Format f);
 Compression default_compression(Format f);
 // The level CompressLevel=-1 means, and the valid range (false for None,
 // which has no levels). lz4 levels 3 and up are LZ4HC, for the cpio and
-// the EROFS writers alike.
-int default_compression_level(Compression c);
+// the EROFS writers alike. zstd's default depends on the mode: a generic
+// image is built often and must be fast, a hostonly image is built for
+// one machine and must be small (the numbers are in encoding.cc).
+int default_compression_level(Compression c, bool hostonly = false);
 bool compression_level_range(Compression c, int *min, int *max);
 
 // What the writers take: a compression and a level within its range (0
@@ -47,12 +49,13 @@ struct Encoding {
 };
 
 // Decides the Encoding of a format from CompressOutput= (nullopt: not
-// set) and CompressLevel= (-1: the compressor's default). On a
+// set) and CompressLevel= (-1: the compressor's default for the mode,
+// KernelModulesIncludeHost=). On a
 // combination that cannot be written returns false with *err naming the
 // setting at fault, "CompressOutput" or "CompressLevel", and a message
 // about its value ("level 15 is out of range for gzip (1-9)").
-bool resolve_encoding(Format format, std::optional<Compression> compression,
-                      int level, Encoding *out, std::string *err_key,
-                      std::string *err);
+bool resolve_encoding(Format format, bool hostonly,
+                      std::optional<Compression> compression, int level,
+                      Encoding *out, std::string *err_key, std::string *err);
 
 } // namespace initpack

@@ -688,14 +688,15 @@ private:
       c.origins["SourceDateEpoch"] = {"environment ($SOURCE_DATE_EPOCH)"};
   }
 
-  // Format=, CompressOutput= and CompressLevel= become c.encoding; an
+  // Format=, CompressOutput=, CompressLevel= and the mode
+  // (KernelModulesIncludeHost=) become c.encoding; an
   // error names where the setting at fault was written.
   void
   resolve_output_encoding(Config &c,
                           const std::map<std::string, std::string> &where) {
     std::string key, err;
-    if (resolve_encoding(c.format, c.compression, c.compression_level,
-                         &c.encoding, &key, &err))
+    if (resolve_encoding(c.format, c.hostonly, c.compression,
+                         c.compression_level, &c.encoding, &key, &err))
       return;
     auto it = where.find(key);
     error((it != where.end() ? it->second : key + "=") + ": " + err);

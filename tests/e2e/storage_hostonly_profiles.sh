@@ -38,9 +38,12 @@ luks-$luks UUID=$luks none tries=1,tpm2-device=auto
 data UUID=0000-not-root /etc/data.key
 EOT
 
-# --verbose prints why each profile was chosen.
+# --verbose prints why each profile was chosen. This test checks what goes
+# in, not how it is packed: zstd 3 instead of hostonly's default 18 saves
+# ~18 s of CI (boot/hostonly boots a level-18 image).
 "$INITPACK" --verbose build --cache-dir "$INITPACK_TEST_CACHE" \
   --kernel-package "$TEST_KERNEL_PACKAGE" -o "$T/initrd.img" --hostonly \
+  --compression-level 3 \
   --sysfs-root "$sys" --proc-root "$rec/proc" --crypttab "$rec/crypttab" \
   >"$T/build.log" 2>&1 || { cat "$T/build.log" >&2; fail "hostonly build failed"; }
 grep "hostonly: profile" "$T/build.log"

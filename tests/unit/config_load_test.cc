@@ -202,6 +202,21 @@ TEST_F(ConfigWorld, CompressionLevelIsCheckedAgainstTheCompressor) {
   EXPECT_EQ(load_ok().compression_level, 15);
 }
 
+// The mode reaches the encoding: KernelModulesIncludeHost= (--hostonly)
+// moves zstd's default level from 3 to 18, and a CompressLevel= that is
+// set stays as written.
+TEST_F(ConfigWorld, HostonlyRaisesTheDefaultZstdLevel) {
+  EXPECT_EQ(load_ok().encoding.level, 3);
+  write("etc/initpack/initpack.conf",
+        "[Content]\nKernelModulesIncludeHost=yes\n");
+  Config c = load_ok();
+  ASSERT_TRUE(c.hostonly);
+  EXPECT_EQ(c.encoding.compression, Compression::Zstd);
+  EXPECT_EQ(c.encoding.level, 18);
+  cli.values["CompressLevel"] = {"7"};
+  EXPECT_EQ(load_ok().encoding.level, 7);
+}
+
 // The options add_config_options registers fill CliConfig as the loader
 // expects: repeatable lists, negatable flags, -C.
 TEST_F(ConfigWorld, CommandLineOptionsFromTheTable) {

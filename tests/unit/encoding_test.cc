@@ -16,9 +16,10 @@ struct Resolved {
   std::string key, err;
 };
 
-Resolved resolve(Format f, std::optional<Compression> c, int level) {
+Resolved resolve(Format f, std::optional<Compression> c, int level,
+                 bool hostonly = false) {
   Resolved r;
-  r.ok = resolve_encoding(f, c, level, &r.encoding, &r.key, &r.err);
+  r.ok = resolve_encoding(f, hostonly, c, level, &r.encoding, &r.key, &r.err);
   return r;
 }
 
@@ -68,6 +69,33 @@ TEST(Encoding, PerFormatDefaults) {
     EXPECT_EQ(r.encoding.compression, Compression::None);
     EXPECT_EQ(r.encoding.level, 0);
   }
+}
+
+// zstd's default level follows the mode: 3 for a generic image (a fast
+// warm build), 18 for a hostonly one (no larger than dracut's). Only the
+// default moves: a level that is set is kept, and the other compressors'
+// defaults do not depend on the mode.
+TEST(Encoding, ZstdDefaultLevelPerMode) {
+  for (Format f : {Format::Cpio, Format::Uki}) {
+    Resolved generic = resolve(f, std::nullopt, -1, false);
+    Resolved hostonly = resolve(f, std::nullopt, -1, true);
+    ASSERT_TRUE(generic.ok && hostonly.ok) << format_name(f);
+    EXPECT_EQ(generic.encoding.compression, Compression::Zstd);
+    EXPECT_EQ(generic.encoding.level, 3) << format_name(f);
+    EXPECT_EQ(hostonly.encoding.compression, Compression::Zstd);
+    EXPECT_EQ(hostonly.encoding.level, 18) << format_name(f);
+    EXPECT_EQ(resolve(f, Compression::Zstd, -1, true).encoding.level, 18);
+    EXPECT_EQ(resolve(f, Compression::Zstd, 5, true).encoding.level, 5);
+  }
+  EXPECT_EQ(resolve(Format::Cpio, Compression::Xz, -1, true).encoding.level, 6);
+  EXPECT_EQ(resolve(Format::Cpio, Compression::Lz4, -1, true).encoding.level,
+            9);
+  EXPECT_EQ(resolve(Format::Cpio, Compression::Gzip, -1, true).encoding.level,
+            6);
+  Resolved erofs = resolve(Format::Erofs, std::nullopt, -1, true);
+  ASSERT_TRUE(erofs.ok);
+  EXPECT_EQ(erofs.encoding.compression, Compression::None);
+  EXPECT_EQ(erofs.encoding.level, 0);
 }
 
 // lz4 without a level is LZ4HC 9 for every format (it was plain LZ4 for
