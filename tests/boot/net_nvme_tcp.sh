@@ -7,10 +7,12 @@
 # the image. Two spellings, one boot each: discovery at the target's port,
 # rd.nvmf.discover=tcp,ADDR,,4420; and the form dracut writes for a host's
 # own root, with this host's address and the default port,
-# rd.nvmf.discover=tcp,ADDR,HOST_ADDR with rd.nvmf.hostid=. (A third boot,
-# at a port nobody serves, reached the emergency shell naming it in 53 s
-# of a loaded machine: too dear for the suite; net_generators checks the
-# unit's OnFailure=, net_iscsi_chap that the same mechanism works.)
+# rd.nvmf.discover=tcp,ADDR,HOST_ADDR with rd.nvmf.hostid=. A third boot
+# comes as a host NQN the target does not allow: discovery answers it with
+# an empty log and `nvme connect-all` exits 0, so the unit's last step
+# (nvmf-connected) must end the boot in the emergency shell, the target
+# named, long before the root device's 90 s timeout. (A port nobody
+# serves is the same OnFailure= path: net_generators checks the unit.)
 source "$(dirname "$0")/../lib/common.sh"
 source "$TESTS_LIB/boot.sh"
 source "$TESTS_LIB/servers.sh"
@@ -53,6 +55,16 @@ grep -q "nvme-hook: .* $hostid" "$BOOT_LOG" || fail "the controller's host id is
 # The target saw both connections, from the host NQN it allows.
 [ "$(grep -c "nvmet: creating nvm controller [0-9]* for subsystem $subnqn for NQN $hostnqn" "$NVMET_LOG")" -ge 2 ] ||
   fail "the target did not create a controller for each boot"
+
+# A host the target does not allow: the emergency shell, with the reason.
+start=$SECONDS
+boot_expect_failure "You are in emergency mode" --kernel "$T/vmlinuz" --initrd "$T/initrd.img" \
+  "${NVME_NET_ARGS[@]}" --append "rd.nvmf.discover=tcp,10.0.3.1,,4420 rd.nvmf.hostnqn=$hostnqn.stranger root=UUID=$uuid rw $ip test.boot=3" >/dev/null
+echo "refused host: emergency shell after $((SECONDS - start)) s"
+boot_text >/dev/null
+expect_in "$BOOT_TEXT" "initpack: no NVMe subsystem connected from 10.0.3.1: the target offered this host none"
+grep -q "FAILED.* Failed to start initpack-n.*10\.0\.3\.1:4420" "$BOOT_TEXT" ||
+  fail "no failed NVMe unit naming 10.0.3.1:4420 on the console"
 
 net_ns_stop
 for n in 1 2; do

@@ -138,6 +138,24 @@ expect_in "$svc" "Before=initrd-root-device.target"
 # A failed connection is the emergency shell at once, the target named.
 expect_line "$svc" "OnFailure=emergency.target"
 expect_line "$svc" "Description=NVMe over TCP root from 10.0.2.2:8009 10.0.3.2:4420"
+# connect-all exits 0 having connected nothing (a target that allows this
+# host no subsystem): the unit's last step checks for an I/O controller.
+[ "$(grep '^ExecStart=' "$svc" | tail -n 1)" = "ExecStart=/usr/lib/initpack/nvmf-connected 10.0.2.2 10.0.3.2" ] ||
+  fail "the NVMe unit does not end by checking a connection to 10.0.2.2 or 10.0.3.2"
+# nvme_ctl NAME TRANSPORT SUBSYSNQN ADDRESS: a controller in a fake sysfs.
+nvme_ctl() {
+  mkdir -p "$T/nvme/$1"
+  echo "$2" >"$T/nvme/$1/transport" && echo "$3" >"$T/nvme/$1/subsysnqn" && echo "$4" >"$T/nvme/$1/address"
+}
+connected() { INITPACK_NVME_CLASS=$T/nvme bash "$P/nvme-tcp/tree/usr/lib/initpack/nvmf-connected" "$@" >"$T/connected.out"; }
+nvme_ctl nvme0 tcp nqn.2014-08.org.nvmexpress.discovery traddr=10.0.3.2,trsvcid=4420
+nvme_ctl nvme1 pcie nqn.2019-10.test:local ""
+if connected 10.0.2.2 10.0.3.2; then fail "nvmf-connected took the discovery controller for a connection"; fi
+expect_in "$T/connected.out" "no NVMe subsystem connected from 10.0.2.2 10.0.3.2"
+nvme_ctl nvme2 tcp nqn.2024-01.test:root traddr=10.0.3.20,trsvcid=4420,src_addr=10.0.3.1
+if connected 10.0.3.2; then fail "nvmf-connected took 10.0.3.20 for 10.0.3.2"; fi
+nvme_ctl nvme3 tcp nqn.2024-01.test:root traddr=10.0.3.2,trsvcid=4420,src_addr=10.0.3.1
+connected 10.0.2.2 10.0.3.2 || fail "nvmf-connected missed the controller to 10.0.3.2"
 # The form dracut writes for a host's own root (this host's address, the
 # target's I/O port), and dracut's older names without rd.
 gen nvme-tcp initpack-nvmf-generator \
