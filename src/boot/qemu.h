@@ -50,8 +50,8 @@ struct QemuOptions {
   std::string accel = "tcg";
   std::string memory = "1024M";
   int smp = 1; // measured: -smp 2 is no faster under TCG here, and costs a core
-  bool icount = false;   // -smp 1 -icount shift=0,sleep=off
-  std::string net;       // "" or "user[,hostfwd=…][,guestfwd=…]"
+  bool icount = false; // -smp 1 -icount shift=0,sleep=off
+  std::string net; // "", "user[,…]" or "socket,listen|connect=…" (net_args)
   bool tpm = false;      // a TPM 2.0 emulated by swtpm
   std::string tpm_state; // swtpm's state directory, kept; implies tpm
   // UEFI (boot/uefi.h): OVMF instead of qemu's -kernel loader.
@@ -92,6 +92,9 @@ struct QemuResult {
 std::string default_kernel_args();
 
 bool parse_drive_spec(std::string_view spec, DriveSpec *out, std::string *err);
+// The -netdev/-device arguments of a --net value, or nullopt with *err.
+std::optional<std::vector<std::string>> net_args(std::string_view net,
+                                                 std::string *err);
 bool parse_send_spec(std::string_view spec, PromptReply *out, std::string *err);
 bool parse_credential_spec(std::string_view spec, CredentialSpec *out,
                            std::string *err);

@@ -36,6 +36,50 @@ static std::vector<std::string> split_commas(std::string_view s) {
   }
 }
 
+// --net: qemu's user network (the guest reaches the host's 127.0.0.1 as
+// 10.0.2.2), or a socket network that joins guests to each other through
+// one TCP stream on the host (socket,listen=ADDR:PORT in one guest,
+// socket,connect=ADDR:PORT in the other). NVMe/TCP needs the latter: its
+// discovery hands out the target's own address, which user networking
+// hides. mac= sets the NIC's address (two guests on one socket network
+// need different ones) and goes to the device, the rest to -netdev.
+// romfile= drops the NIC's iPXE option ROM, which only slows a -kernel
+// boot.
+std::optional<std::vector<std::string>> net_args(std::string_view net,
+                                                 std::string *err) {
+  std::vector<std::string> parts = split_commas(net);
+  std::string netdev = parts[0] + ",id=net0";
+  std::string device = "virtio-net-pci,netdev=net0,romfile=";
+  int endpoints = 0;
+  for (size_t i = 1; i < parts.size(); i++) {
+    const std::string &p = parts[i];
+    if (p.starts_with("mac=")) {
+      device += "," + p;
+      continue;
+    }
+    if (p.starts_with("listen=") || p.starts_with("connect="))
+      endpoints++;
+    netdev += "," + p;
+  }
+  if (parts[0] == "user") {
+    if (endpoints > 0) {
+      *err = "listen= and connect= are for a socket network";
+      return std::nullopt;
+    }
+  } else if (parts[0] == "socket") {
+    if (endpoints != 1) {
+      *err = "a socket network needs one listen=ADDR:PORT or "
+             "connect=ADDR:PORT";
+      return std::nullopt;
+    }
+  } else {
+    *err = "expected user[,hostfwd=…][,guestfwd=…][,mac=…] or "
+           "socket,listen=|connect=ADDR:PORT[,mac=…]";
+    return std::nullopt;
+  }
+  return std::vector<std::string>{"-netdev", netdev, "-device", device};
+}
+
 bool parse_drive_spec(std::string_view spec, DriveSpec *out, std::string *err) {
   std::vector<std::string> parts = split_commas(spec);
   DriveSpec d;
@@ -138,10 +182,11 @@ void resolve_qemu_options(Context &ctx, QemuOptions &opts) {
       Error(ctx) << "qemu: --drive " << d.file
                  << ": file names with a comma are not supported";
   }
-  if (!opts.net.empty() && opts.net != "user" && !opts.net.starts_with("user,"))
-    Error(ctx) << "qemu: --net " << opts.net
-               << ": only user networking is supported "
-                  "(user[,hostfwd=…][,guestfwd=…])";
+  if (!opts.net.empty()) {
+    std::string err;
+    if (!net_args(opts.net, &err))
+      Error(ctx) << "qemu: --net " << opts.net << ": " << err;
+  }
   if (opts.icount && opts.smp != 1)
     Error(ctx) << "qemu: --icount needs --smp 1 (qemu hangs with icount and "
                   "several CPUs)";
@@ -236,10 +281,9 @@ std::vector<std::string> qemu_argv(const QemuOptions &opts,
   add_drives(opts, argv);
 
   if (!opts.net.empty()) {
-    // The guest reaches the host's 127.0.0.1 as 10.0.2.2. romfile= drops
-    // the NIC's iPXE option ROM, which only slows a -kernel boot.
-    argv.insert(argv.end(), {"-netdev", "user,id=net0" + opts.net.substr(4),
-                             "-device", "virtio-net-pci,netdev=net0,romfile="});
+    std::string err;
+    std::optional<std::vector<std::string>> net = net_args(opts.net, &err);
+    argv.insert(argv.end(), net->begin(), net->end());
   }
   if (opts.tpm || !opts.tpm_state.empty()) {
     argv.insert(argv.end(), {"-chardev", "socket,id=tpmchr,path=" + tpm_socket,

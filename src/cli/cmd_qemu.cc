@@ -147,7 +147,10 @@ void register_qemu_command(CLI::App &app, Context &ctx, int *exit_code) {
                 "guest uptimes independent of host load");
   cmd->add_option("--net", o.net,
                   "Network: user[,hostfwd=…][,guestfwd=…] (the guest reaches "
-                  "the host's 127.0.0.1 as 10.0.2.2)");
+                  "the host's 127.0.0.1 as 10.0.2.2), or "
+                  "socket,listen=ADDR:PORT / socket,connect=ADDR:PORT (guests "
+                  "joined to each other: one listens, the others connect); "
+                  "mac=MAC sets the NIC's address");
   cmd->add_flag("--tpm", o.tpm, "Give the guest a TPM 2.0 (swtpm)");
   cmd->add_flag("--uefi", o.uefi,
                 "Boot through UEFI firmware (OVMF) instead of qemu's kernel "

@@ -230,13 +230,11 @@ start_nvme_target() {
   in_ns timeout "$SERVER_LIFETIME" "$INITPACK" qemu --kernel "$dir/vmlinuz" \
     --initrd "$dir/initrd.img" --drive "$image" --console \
     --append "rdinit=/usr/lib/initpack-test/nvmet-target test.nvmet.addr=10.0.3.1/24 test.nvmet.subnqn=$subnqn test.nvmet.hostnqn=$hostnqn" \
-    --extra=-netdev --extra="socket,id=nvme0,listen=$net" \
-    --extra=-device --extra=virtio-net-pci,netdev=nvme0,romfile=,mac=52:54:00:00:03:01 \
+    --net "socket,listen=$net,mac=52:54:00:00:03:01" \
     --expect NVMET-TARGET-STAYS-UP --fail-on NVMET-TARGET-FAILED \
     --timeout "$SERVER_LIFETIME" >"$NVMET_LOG" 2>&1 &
   SERVER_PIDS+=($!)
-  NVME_NET_ARGS=(--extra=-netdev --extra="socket,id=nvme0,connect=$net"
-    --extra=-device --extra=virtio-net-pci,netdev=nvme0,romfile=,mac=52:54:00:00:03:02)
+  NVME_NET_ARGS=(--net "socket,connect=$net,mac=52:54:00:00:03:02")
 }
 
 # wait_nvme_target: until the target guest is ready (120 s at most); the

@@ -172,7 +172,7 @@ TEST(QemuOptions, ResolveReportsEveryProblemAtOnce) {
             std::string::npos);
   EXPECT_NE(err.find("--drive /nonexistent/root.img: no such file"),
             std::string::npos);
-  EXPECT_NE(err.find("--net tap: only user networking"), std::string::npos);
+  EXPECT_NE(err.find("--net tap: expected user"), std::string::npos);
   EXPECT_NE(err.find("--icount needs --smp 1"), std::string::npos);
 }
 
@@ -210,4 +210,31 @@ TEST(QemuArgv, UefiBootOfUkiWithSecureBoot) {
             std::string::npos);
   EXPECT_TRUE(wants_uefi(o));
   EXPECT_FALSE(wants_uefi(QemuOptions{}));
+}
+
+TEST(QemuArgv, SocketNetworkJoinsGuestsWithTheirOwnMac) {
+  std::string err;
+  auto a =
+      net_args("socket,listen=127.0.0.1:10420,mac=52:54:00:00:03:01", &err);
+  ASSERT_TRUE(a) << err;
+  EXPECT_EQ(*a,
+            (std::vector<std::string>{
+                "-netdev", "socket,id=net0,listen=127.0.0.1:10420", "-device",
+                "virtio-net-pci,netdev=net0,romfile=,mac=52:54:00:00:03:01"}));
+  a = net_args("user,hostfwd=tcp:127.0.0.1:2222-:22", &err);
+  ASSERT_TRUE(a) << err;
+  EXPECT_EQ((*a)[1], "user,id=net0,hostfwd=tcp:127.0.0.1:2222-:22");
+  EXPECT_EQ((*a)[3], "virtio-net-pci,netdev=net0,romfile=");
+}
+
+TEST(QemuArgv, SocketNetworkNeedsOneEndpoint) {
+  std::string err;
+  EXPECT_FALSE(net_args("socket", &err));
+  EXPECT_NE(err.find("one listen=ADDR:PORT or connect=ADDR:PORT"),
+            std::string::npos);
+  EXPECT_FALSE(net_args("socket,listen=:1,connect=127.0.0.1:1", &err));
+  EXPECT_FALSE(net_args("user,listen=127.0.0.1:1", &err));
+  EXPECT_NE(err.find("for a socket network"), std::string::npos);
+  EXPECT_FALSE(net_args("tap,ifname=tap0", &err));
+  EXPECT_NE(err.find("expected user"), std::string::npos);
 }
