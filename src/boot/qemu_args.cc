@@ -281,9 +281,10 @@ std::vector<std::string> qemu_argv(const QemuOptions &opts,
   add_drives(opts, argv);
 
   if (!opts.net.empty()) {
+    // resolve_qemu_options refused a --net that net_args cannot write.
     std::string err;
-    std::optional<std::vector<std::string>> net = net_args(opts.net, &err);
-    argv.insert(argv.end(), net->begin(), net->end());
+    std::vector<std::string> net = net_args(opts.net, &err).value();
+    argv.insert(argv.end(), net.begin(), net.end());
   }
   if (opts.tpm || !opts.tpm_state.empty()) {
     argv.insert(argv.end(), {"-chardev", "socket,id=tpmchr,path=" + tpm_socket,
