@@ -157,21 +157,42 @@ AtomicFile::~AtomicFile() {
   }
 }
 
+// A temporary is created unlocked and only then locked, so a cleaner in
+// another process may take it for a leftover in between. The cleaner holds
+// the lock until the file is gone, so a temporary we could lock that still
+// has our inode at its name is ours for good; otherwise make another one.
+static bool locked_and_still_there(int fd, const char *path) {
+  struct stat held, named;
+  return ::flock(fd, LOCK_EX | LOCK_NB) == 0 && ::fstat(fd, &held) == 0 &&
+         ::stat(path, &named) == 0 && held.st_dev == named.st_dev &&
+         held.st_ino == named.st_ino;
+}
+
+constexpr int kTemporaryAttempts = 16;
+
 bool AtomicFile::open(const std::string &path, std::string *err, int mode) {
   path_ = path;
   mode_ = mode;
   std::string tmpl = join_path(dirname(path), "." + basename(path) + ".XXXXXX");
-  std::vector<char> buf(tmpl.begin(), tmpl.end());
-  buf.push_back('\0');
   remove_stale_temporaries(dirname(path), "." + basename(path) + ".");
-  fd_ = ::mkostemp(buf.data(), O_CLOEXEC);
-  if (fd_ < 0) {
-    *err = why("cannot create a temporary file for", path);
-    return false;
+  for (int attempt = 0; attempt < kTemporaryAttempts; attempt++) {
+    std::vector<char> buf(tmpl.begin(), tmpl.end());
+    buf.push_back('\0');
+    fd_ = ::mkostemp(buf.data(), O_CLOEXEC);
+    if (fd_ < 0) {
+      *err = why("cannot create a temporary file for", path);
+      return false;
+    }
+    if (locked_and_still_there(fd_, buf.data())) {
+      temp_path_ = buf.data();
+      return true;
+    }
+    ::close(fd_); // a cleaner took it and removes it
+    fd_ = -1;
   }
-  ::flock(fd_, LOCK_EX | LOCK_NB); // a new file: nobody else holds it
-  temp_path_ = buf.data();
-  return true;
+  *err = "cannot keep a temporary file for " + path +
+         ": another process removed each one it made";
+  return false;
 }
 
 int remove_stale_temporaries(const std::string &dir,
@@ -179,7 +200,7 @@ int remove_stale_temporaries(const std::string &dir,
   DIR *d = ::opendir(dir.empty() ? "." : dir.c_str());
   if (!d)
     return 0;
-  std::vector<std::string> stale;
+  std::vector<std::pair<std::string, int>> stale; // path, its lock
   while (struct dirent *e = ::readdir(d)) {
     std::string_view name = e->d_name;
     if (name.size() != prefix.size() + 6 || !name.starts_with(prefix))
@@ -193,13 +214,18 @@ int remove_stale_temporaries(const std::string &dir,
     // Only our own leftovers; a live owner holds the lock.
     if (::fstat(fd, &st) == 0 && st.st_uid == ::geteuid() &&
         ::flock(fd, LOCK_EX | LOCK_NB) == 0)
-      stale.push_back(path);
-    ::close(fd);
+      stale.emplace_back(path, fd);
+    else
+      ::close(fd);
   }
   ::closedir(d);
+  // The lock is held until the leftover is gone: a new owner that locks
+  // it after us sees its name gone (locked_and_still_there).
   std::string err;
-  for (const std::string &path : stale)
+  for (auto &[path, fd] : stale) {
     remove_all(path, &err);
+    ::close(fd);
+  }
   return static_cast<int>(stale.size());
 }
 
@@ -263,19 +289,27 @@ bool AtomicFile::write(const void *data, size_t size, std::string *err) {
 }
 
 bool AtomicFile::commit(std::string *err) {
-  if (::fchmod(fd_, mode_) < 0 || ::close(fd_) < 0) {
+  // close() reports late write errors, but the lock must outlive it until
+  // the rename, or a cleaner could take the finished file for a leftover.
+  int lock = ::fcntl(fd_, F_DUPFD_CLOEXEC, 0);
+  if (lock < 0 || ::fchmod(fd_, mode_) < 0 || ::close(fd_) < 0) {
+    *err = why("cannot finish", temp_path_);
+    if (lock < 0)
+      ::close(fd_);
     fd_ = -1;
     ::unlink(temp_path_.c_str());
-    *err = why("cannot finish", temp_path_);
+    if (lock >= 0)
+      ::close(lock);
     return false;
   }
   fd_ = -1;
-  if (::rename(temp_path_.c_str(), path_.c_str()) < 0) {
+  bool renamed = ::rename(temp_path_.c_str(), path_.c_str()) == 0;
+  if (!renamed) {
     *err = why("cannot rename into place", path_);
     ::unlink(temp_path_.c_str());
-    return false;
   }
-  return true;
+  ::close(lock);
+  return renamed;
 }
 
 static std::string temp_base() {
@@ -308,17 +342,25 @@ TempDir::TempDir(const std::string &prefix) {
   static std::once_flag once;
   std::call_once(once, [] { remove_stale_temp_dirs(); });
   std::string tmpl = base + "/" + prefix + ".tmp-XXXXXX";
-  std::vector<char> buf(tmpl.begin(), tmpl.end());
-  buf.push_back('\0');
-  if (!::mkdtemp(buf.data()))
-    // No Context here: FatalError is what Fatal(ctx) throws, and main
-    // reports it like any other fatal error.
-    throw FatalError("cannot create temporary directory " + tmpl + ": " +
-                     errno_string());
-  path_ = buf.data();
-  lock_fd_ = ::open(path_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (lock_fd_ >= 0)
-    ::flock(lock_fd_, LOCK_EX | LOCK_NB);
+  for (int attempt = 0; attempt < kTemporaryAttempts; attempt++) {
+    std::vector<char> buf(tmpl.begin(), tmpl.end());
+    buf.push_back('\0');
+    if (!::mkdtemp(buf.data()))
+      // No Context here: FatalError is what Fatal(ctx) throws, and main
+      // reports it like any other fatal error.
+      throw FatalError("cannot create temporary directory " + tmpl + ": " +
+                       errno_string());
+    lock_fd_ = ::open(buf.data(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (lock_fd_ >= 0 && locked_and_still_there(lock_fd_, buf.data())) {
+      path_ = buf.data();
+      return;
+    }
+    if (lock_fd_ >= 0)
+      ::close(lock_fd_); // another run's clean-up took it and removes it
+    lock_fd_ = -1;
+  }
+  throw FatalError("cannot keep a temporary directory " + tmpl +
+                   ": another process removed each one it made");
 }
 
 TempDir::~TempDir() {

@@ -97,3 +97,49 @@ TEST(TempDir, LockedWhileAliveRemovedOnceItsOwnerIsGone) {
   EXPECT_FALSE(file_exists(stale));
   EXPECT_TRUE(is_directory(live.path()));
 }
+
+// Parallel runs (ctest -j) clean each other's leftovers. A directory made
+// but not yet locked must not be taken for one: CI once lost a test's
+// TempDir that way.
+TEST(TempDir, SurvivesAnotherProcessCleaningUpWhileItIsMade) {
+  TempDir base;
+  pid_t cleaner = fork();
+  if (cleaner == 0) {
+    for (int i = 0; i < 200000; i++)
+      remove_stale_temporaries(base.path(), "initpack-race.tmp-");
+    _exit(0);
+  }
+  ASSERT_EQ(setenv("TMPDIR", base.path().c_str(), 1), 0);
+  int lost = 0;
+  for (int i = 0; i < 2000; i++) {
+    TempDir dir("initpack-race");
+    std::string err;
+    if (!write_file(dir.path() + "/f", "x", &err))
+      lost++;
+  }
+  unsetenv("TMPDIR");
+  kill(cleaner, SIGKILL);
+  waitpid(cleaner, nullptr, 0);
+  EXPECT_EQ(lost, 0);
+}
+
+TEST(AtomicFile, SurvivesAnotherWriterCleaningUpWhileItIsMade) {
+  TempDir dir;
+  std::string path = dir.path() + "/out";
+  pid_t cleaner = fork();
+  if (cleaner == 0) {
+    for (int i = 0; i < 200000; i++)
+      remove_stale_temporaries(dir.path(), ".out.");
+    _exit(0);
+  }
+  int lost = 0;
+  for (int i = 0; i < 2000; i++) {
+    AtomicFile f;
+    std::string err;
+    if (!f.open(path, &err) || !f.write("x", 1, &err) || !f.commit(&err))
+      lost++;
+  }
+  kill(cleaner, SIGKILL);
+  waitpid(cleaner, nullptr, 0);
+  EXPECT_EQ(lost, 0);
+}
