@@ -19,12 +19,27 @@ namespace initpack {
 
 namespace {
 
+// PAM modules (LIBDIR/security/pam_*.so) are loaded only when a PAM
+// configuration names them, so unlike other plugins they are candidates:
+// reached from the lines of /etc/pam.d and /usr/lib/pam.d. An unnamed one
+// (pam_userdb.so) would otherwise keep its libraries (libdb, 1.8 MB).
+bool is_pam_module_dir(const std::string &dir) {
+  return basename(dir) == "security" && is_library_dir(dirname(dir));
+}
+
+bool is_pam_config(const std::string &path) {
+  std::string dir = dirname(path);
+  return dir == "etc/pam.d" || dir == "usr/lib/pam.d";
+}
+
 bool is_candidate(const std::string &path, const Inode &ino) {
   if (ino.type != NodeType::File)
     return false;
   std::string dir = dirname(path), name = basename(path);
   if (is_program_dir(dir))
     return true;
+  if (is_pam_module_dir(dir))
+    return name.ends_with(".so");
   return is_library_dir(dir) &&
          (name.ends_with(".so") || name.find(".so.") != std::string::npos);
 }
@@ -54,6 +69,7 @@ private:
   void reach(const std::string &path, const std::string &why);
   void scan_elf_strings(const std::string &path, std::string_view data);
   void scan_words(const std::string &path, std::string_view text);
+  void scan_pam_config(const std::string &path, std::string_view text);
   void note_word(const std::string &from, std::string_view word);
   void follow(const std::string &path);
   void keep_globs();
@@ -86,7 +102,7 @@ void Pruner::index_references() {
 void Pruner::index_names() {
   for (const auto &[path, e] : tree_.entries()) {
     std::string dir = dirname(path);
-    if (!is_program_dir(dir) && !is_library_dir(dir))
+    if (!is_program_dir(dir) && !is_library_dir(dir) && !is_pam_module_dir(dir))
       continue;
     std::string at, err;
     if (!tree_.resolve(path, true, &at, &err))
@@ -95,6 +111,11 @@ void Pruner::index_names() {
     if (!f || !is_candidate(at, *f->inode))
       continue;
     names_.emplace(basename(path), at);
+    if (is_pam_module_dir(dir)) { // named by path too, with or without usr/
+      names_.emplace("/" + path, at);
+      if (path.starts_with("usr/"))
+        names_.emplace(path.substr(3), at);
+    }
     if (is_program_dir(dir))
       for (const char *d : kProgramDirs)
         names_.emplace(std::string("/") + d + "/" + basename(path), at);
@@ -174,6 +195,27 @@ void Pruner::scan_words(const std::string &path, std::string_view text) {
   }
 }
 
+// The modules a PAM configuration names ("auth required pam_unix.so"),
+// and nothing else: the rest of its words are options and service names.
+void Pruner::scan_pam_config(const std::string &path, std::string_view text) {
+  auto is_space = [](char c) { return isspace((unsigned char)c) != 0; };
+  size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && is_space(text[i]))
+      ++i;
+    if (i < text.size() && text[i] == '#') { // a comment, to the line's end
+      i = std::min(text.find('\n', i), text.size());
+      continue;
+    }
+    size_t start = i;
+    while (i < text.size() && !is_space(text[i]) && text[i] != '#')
+      ++i;
+    std::string_view word = text.substr(start, i - start);
+    if (word.ends_with(".so"))
+      note_word(path, word);
+  }
+}
+
 // What one file makes reachable: its references, and the programs it
 // names.
 void Pruner::follow(const std::string &path) {
@@ -183,12 +225,18 @@ void Pruner::follow(const std::string &path) {
     for (const auto &[target, why] : it->second)
       reach(target, why);
   const Entry *e = tree_.find(path);
-  if (!e || e->inode->type != NodeType::File || is_kernel_data(path) ||
-      !may_run_commands(path, *e->inode))
+  if (!e || e->inode->type != NodeType::File || is_kernel_data(path))
+    return;
+  bool pam_config = is_pam_config(path);
+  if (!pam_config && !may_run_commands(path, *e->inode))
     return;
   std::string data, err;
   if (!e->inode->content->read(&data, &err))
     return;
+  if (pam_config) {
+    scan_pam_config(path, data);
+    return;
+  }
   if (is_elf(data.substr(0, 4))) {
     scan_elf_strings(path, data);
     return;

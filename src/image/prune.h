@@ -8,8 +8,10 @@
 // starts and removes what is never reached.
 //
 // Candidates are only regular files that packages brought, in the program
-// directories (bin, sbin) and shared libraries directly in the library
-// directories; ExtraTrees= files are the user's choice and stay. All
+// directories (bin, sbin), shared libraries directly in the library
+// directories and PAM modules (LIBDIR/security/*.so, reached only from the
+// module names in /etc/pam.d and /usr/lib/pam.d); ExtraTrees= files are
+// the user's choice and stay. All
 // else (units, rules, generators, systemd's and udev's helpers, plugins in
 // subdirectories, scripts, data) is a root: whatever it references is
 // kept, and so on. A file is also kept when reachability cannot be proven:

@@ -115,3 +115,36 @@ TEST(Prune, WhatExtraTreesAddedStays) {
   EXPECT_EQ(r.kept["usr/bin/users-own"], "from extra:/srv/tree");
   EXPECT_TRUE(t.contains("usr/bin/users-own"));
 }
+
+// PAM loads the modules its configuration names; an unnamed module goes,
+// and with it the library only it needed.
+TEST(Prune, PamModulesStayOnlyWhenAConfigurationNamesThem) {
+  Tree t = base_tree();
+  std::string sec = kLib + "security/";
+  t.add_file(kLib + "libdb-5.3.so", Content::from_bytes("db"), 0644);
+  t.add_file(kLib + "libpam.so.0", Content::from_bytes("pam"), 0644);
+  // Real ELF modules, so their libraries are read; a tree cannot give
+  // them libdb as DT_NEEDED, so the test names it in a module's strings.
+  t.add_file(sec + "pam_unix.so", host_file("/usr/bin/true"), 0644, "pam");
+  t.add_file(sec + "pam_env.so", host_file("/usr/bin/true"), 0644, "pam");
+  t.add_file(sec + "pam_userdb.so",
+             Content::from_bytes(std::string("\x7f"
+                                             "ELF junk\0libdb-5.3.so\0",
+                                             23)),
+             0644, "pam");
+  t.add_file("etc/pam.d/su",
+             Content::from_bytes("# pam_userdb.so is not used\n"
+                                 "auth [success=1 default=ignore] pam_unix.so "
+                                 "nullok\n@include common-auth\n"));
+  t.add_file("usr/lib/pam.d/systemd-user",
+             Content::from_bytes(
+                 "session optional /lib/x86_64-linux-gnu/security/pam_env.so "
+                 "libpam.so.0\n"));
+  PruneResult r = prune_unreachable(t, {});
+  EXPECT_EQ(r.kept[sec + "pam_unix.so"], "named in /etc/pam.d/su");
+  EXPECT_EQ(r.kept[sec + "pam_env.so"], "named in /usr/lib/pam.d/systemd-user");
+  EXPECT_FALSE(t.contains(sec + "pam_userdb.so")) << explain_pruning(r);
+  EXPECT_FALSE(t.contains(kLib + "libdb-5.3.so"));
+  // Only module names count in a PAM configuration.
+  EXPECT_FALSE(t.contains(kLib + "libpam.so.0"));
+}
