@@ -32,6 +32,10 @@ bool process_alive(const std::string &pid_file) {
   if (!read_file(pid_file, &pid, &err))
     return false;
   pid.erase(pid.find_last_not_of("\n") + 1);
+  // Killed between opening the file and writing the pid: the child, if it
+  // was forked, was in the killed group. ("/proc//stat" is /proc/stat.)
+  if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos)
+    return false;
   for (int i = 0; i < 50; i++) {
     if (!read_file("/proc/" + pid + "/stat", &stat, &err))
       return false;
