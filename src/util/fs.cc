@@ -295,17 +295,19 @@ bool AtomicFile::commit(std::string *err) {
   // close() reports late write errors, but the lock must outlive it until
   // the rename, or a cleaner could take the finished file for a leftover.
   int lock = ::fcntl(fd_, F_DUPFD_CLOEXEC, 0);
-  if (lock < 0 || ::fchmod(fd_, mode_) < 0 || ::close(fd_) < 0) {
+  bool ok = lock >= 0 && ::fchmod(fd_, mode_) == 0;
+  int error = errno;
+  if (::close(fd_) < 0 && ok)
+    ok = false, error = errno;
+  fd_ = -1;
+  if (!ok) {
+    errno = error;
     *err = why("cannot finish", temp_path_);
-    if (lock < 0)
-      ::close(fd_);
-    fd_ = -1;
     ::unlink(temp_path_.c_str());
     if (lock >= 0)
       ::close(lock);
     return false;
   }
-  fd_ = -1;
   bool renamed = ::rename(temp_path_.c_str(), path_.c_str()) == 0;
   if (!renamed) {
     *err = why("cannot rename into place", path_);
