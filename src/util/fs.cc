@@ -173,29 +173,55 @@ static bool locked_and_still_there(int fd, const char *path) {
 // microseconds, so the bound is generous.
 constexpr int kTemporaryAttempts = 256;
 
-bool AtomicFile::open(const std::string &path, std::string *err, int mode) {
-  path_ = path;
-  mode_ = mode;
-  std::string tmpl = join_path(dirname(path), "." + basename(path) + ".XXXXXX");
-  remove_stale_temporaries(dirname(path), "." + basename(path) + ".");
+// A file (mkostemp) or directory (mkdtemp) from TMPL, locked and still at
+// its name. fd < 0: creating failed (errno says why), or `lost`, a cleaner
+// took every one made.
+struct LockedTemporary {
+  int fd = -1;
+  std::string path;
+  bool lost = false;
+};
+
+static LockedTemporary make_locked_temporary(const std::string &tmpl,
+                                             bool directory) {
+  LockedTemporary t;
   for (int attempt = 0; attempt < kTemporaryAttempts; attempt++) {
     std::vector<char> buf(tmpl.begin(), tmpl.end());
     buf.push_back('\0');
-    fd_ = ::mkostemp(buf.data(), O_CLOEXEC);
-    if (fd_ < 0) {
-      *err = why("cannot create a temporary file for", path);
-      return false;
+    if (directory) {
+      if (!::mkdtemp(buf.data()))
+        return t;
+      t.fd = ::open(buf.data(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    } else if ((t.fd = ::mkostemp(buf.data(), O_CLOEXEC)) < 0) {
+      return t;
     }
-    if (locked_and_still_there(fd_, buf.data())) {
-      temp_path_ = buf.data();
-      return true;
+    if (t.fd >= 0 && locked_and_still_there(t.fd, buf.data())) {
+      t.path = buf.data();
+      return t;
     }
-    ::close(fd_); // a cleaner took it and removes it
-    fd_ = -1;
+    if (t.fd >= 0)
+      ::close(t.fd); // a cleaner took it and removes it
+    t.fd = -1;
   }
-  *err = "cannot keep a temporary file for " + path +
-         ": another process removed each one it made";
-  return false;
+  t.lost = true;
+  return t;
+}
+
+bool AtomicFile::open(const std::string &path, std::string *err, int mode) {
+  path_ = path;
+  mode_ = mode;
+  remove_stale_temporaries(dirname(path), "." + basename(path) + ".");
+  LockedTemporary t = make_locked_temporary(
+      join_path(dirname(path), "." + basename(path) + ".XXXXXX"), false);
+  if (t.fd < 0) {
+    *err = t.lost ? "cannot keep a temporary file for " + path +
+                        ": another process removed each one it made"
+                  : why("cannot create a temporary file for", path);
+    return false;
+  }
+  fd_ = t.fd;
+  temp_path_ = t.path;
+  return true;
 }
 
 int remove_stale_temporaries(const std::string &dir,
@@ -347,25 +373,16 @@ TempDir::TempDir(const std::string &prefix) {
   static std::once_flag once;
   std::call_once(once, [] { remove_stale_temp_dirs(); });
   std::string tmpl = base + "/" + prefix + ".tmp-XXXXXX";
-  for (int attempt = 0; attempt < kTemporaryAttempts; attempt++) {
-    std::vector<char> buf(tmpl.begin(), tmpl.end());
-    buf.push_back('\0');
-    if (!::mkdtemp(buf.data()))
-      // No Context here: FatalError is what Fatal(ctx) throws, and main
-      // reports it like any other fatal error.
-      throw FatalError("cannot create temporary directory " + tmpl + ": " +
-                       errno_string());
-    lock_fd_ = ::open(buf.data(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (lock_fd_ >= 0 && locked_and_still_there(lock_fd_, buf.data())) {
-      path_ = buf.data();
-      return;
-    }
-    if (lock_fd_ >= 0)
-      ::close(lock_fd_); // another run's clean-up took it and removes it
-    lock_fd_ = -1;
-  }
-  throw FatalError("cannot keep a temporary directory " + tmpl +
-                   ": another process removed each one it made");
+  LockedTemporary t = make_locked_temporary(tmpl, true);
+  if (t.fd < 0)
+    // No Context here: FatalError is what Fatal(ctx) throws, and main
+    // reports it like any other fatal error.
+    throw FatalError(t.lost ? "cannot keep a temporary directory " + tmpl +
+                                  ": another process removed each one it made"
+                            : "cannot create temporary directory " + tmpl +
+                                  ": " + errno_string());
+  lock_fd_ = t.fd;
+  path_ = t.path;
 }
 
 TempDir::~TempDir() {
