@@ -18,6 +18,7 @@
 #include "output/initrd.h"
 #include "output/output.h"
 #include "packages/fetch.h"
+#include "packages/pool.h"
 #include "packages/resolver.h"
 #include "packages/unpack.h"
 #include "util/fs.h"
@@ -128,14 +129,8 @@ build_extension(Context &ctx, std::chrono::steady_clock::time_point start) {
   return result(ctx, start);
 }
 
-BuildResult build_image(Context &ctx) {
-  auto start = std::chrono::steady_clock::now();
-  // What a killed earlier run left in $TMPDIR.
-  remove_stale_temp_dirs();
-  check_image_format(ctx);
-  if (is_extension_format(ctx.config.format))
-    return build_extension(ctx, start);
-
+// Everything in the image, from the packages to its manifest.
+static void build_tree(Context &ctx) {
   // Which kernel the image is for.
   prepare_kernel(ctx);
 
@@ -178,6 +173,49 @@ BuildResult build_image(Context &ctx) {
 
   // What it was built from: packages, kernel, initpack, configuration.
   add_image_manifest(ctx);
+}
+
+// What build_tree made, before building it again.
+static void forget_pass_results(Context &ctx) {
+  ctx.archive.reset();
+  ctx.packages.clear();
+  ctx.kernel = KernelInfo();
+  ctx.modules.clear();
+  ctx.tree = Tree();
+  ctx.diag.error_count = 0; // the errors were the first attempt's
+}
+
+BuildResult build_image(Context &ctx) {
+  auto start = std::chrono::steady_clock::now();
+  // What a killed earlier run left in $TMPDIR.
+  remove_stale_temp_dirs();
+  check_image_format(ctx);
+  if (is_extension_format(ctx.config.format))
+    return build_extension(ctx, start);
+
+  // The tree is built from the indexes in the cache while their InRelease
+  // files revalidate. If the archive changed meanwhile (a mirror update),
+  // the tree is built again from the new indexes, also when the first
+  // attempt failed (it may have wanted a package the mirror has dropped).
+  // Warnings of the first attempt then show twice.
+  start_index_revalidation(ctx);
+  std::string failure;
+  try {
+    build_tree(ctx);
+  } catch (const FatalError &e) {
+    failure = e.what();
+  }
+  if (!confirm_indexes(ctx)) {
+    Log(ctx) << "the archive changed during the build; building again from "
+                "its new indexes"
+             << (failure.empty()
+                     ? ""
+                     : " (the first attempt failed: " + failure + ")");
+    forget_pass_results(ctx);
+    build_tree(ctx);
+  } else if (!failure.empty()) {
+    throw FatalError(failure);
+  }
 
   // Strict=yes: a warning about the configuration stops here, before any
   // output is written.

@@ -14,7 +14,9 @@
 
 namespace initpack {
 
-class Archive; // packages/pool.h: the loaded package pool
+class Archive;        // packages/pool.h: the loaded package pool
+struct PackagesIndex; // packages/index.h: one verified Packages file
+class IndexFetch;     // packages/index.h: InRelease revalidation under way
 
 // One binary package chosen by the resolver, as the fetcher and unpacker
 // need it.
@@ -60,7 +62,13 @@ struct Context {
   bool keep_temp = false;
 
   // Pass results, in pipeline order.
-  std::shared_ptr<Archive> archive; // loaded once, reused by each resolve
+  // The archive's indexes and its pool: each made at most once per run,
+  // the pool only when a resolution is not in the cache. While index_fetch
+  // is set, `indexes` are the cached ones, still being revalidated
+  // (packages/pool.h: start_index_revalidation).
+  std::shared_ptr<const std::vector<PackagesIndex>> indexes;
+  std::shared_ptr<IndexFetch> index_fetch;
+  std::shared_ptr<Archive> archive;
   std::vector<PackageRef> packages;
   KernelInfo kernel;
   std::vector<ModuleChoice> modules; // kernel modules in the image, --explain

@@ -328,55 +328,87 @@ std::shared_ptr<Archive> build_pool(Context &ctx,
   return archive;
 }
 
+} // namespace
+
+namespace {
+
 bool same_indexes(const std::vector<PackagesIndex> &a,
                   const std::vector<PackagesIndex> &b) {
   if (a.size() != b.size())
     return false;
   for (size_t i = 0; i < a.size(); i++)
     if (a[i].sha256 != b[i].sha256 || a[i].base_uri != b[i].base_uri ||
-        a[i].suite != b[i].suite || a[i].not_automatic != b[i].not_automatic)
+        a[i].suite != b[i].suite || a[i].component != b[i].component ||
+        a[i].subpriority != b[i].subpriority ||
+        a[i].not_automatic != b[i].not_automatic)
       return false;
   return true;
 }
 
-} // namespace
-
-std::shared_ptr<Archive> load_archive(Context &ctx) {
-  if (ctx.archive)
-    return ctx.archive;
-  Timer timer(ctx, "load archive");
+std::vector<SuiteSource> suites_of(Context &ctx) {
   std::vector<SuiteSource> suites;
   std::string err;
   if (!configured_suites(ctx.diag, ctx.config, &suites, &err))
     Fatal(ctx) << err;
-  std::string solv_dir = solv_cache_dir(ctx);
+  return suites;
+}
+
+void set_indexes(Context &ctx, std::vector<PackagesIndex> indexes) {
+  ctx.indexes =
+      std::make_shared<const std::vector<PackagesIndex>>(std::move(indexes));
+}
+
+} // namespace
+
+void start_index_revalidation(Context &ctx) {
+  if (ctx.indexes)
+    return;
+  auto fetch = std::make_shared<IndexFetch>(ctx, suites_of(ctx));
+  fetch->start();
+  std::vector<PackagesIndex> cached = fetch->cached();
+  if (cached.empty()) {
+    Timer t(ctx, "fetch indexes");
+    set_indexes(ctx, fetch->finish());
+    return;
+  }
+  set_indexes(ctx, std::move(cached));
+  ctx.index_fetch = std::move(fetch);
+}
+
+bool confirm_indexes(Context &ctx) {
+  if (!ctx.index_fetch)
+    return true;
+  std::vector<PackagesIndex> current;
+  {
+    Timer t(ctx, "revalidate indexes");
+    current = ctx.index_fetch->finish();
+    ctx.index_fetch.reset();
+  }
+  if (same_indexes(*ctx.indexes, current))
+    return true;
+  set_indexes(ctx, std::move(current));
+  ctx.archive.reset();
+  return false;
+}
+
+const std::vector<PackagesIndex> &archive_indexes(Context &ctx) {
+  if (!ctx.indexes) {
+    Timer t(ctx, "fetch indexes");
+    set_indexes(ctx, fetch_indexes(ctx, suites_of(ctx)));
+  }
+  return *ctx.indexes;
+}
+
+std::shared_ptr<Archive> load_archive(Context &ctx) {
+  if (ctx.archive)
+    return ctx.archive;
+  const std::vector<PackagesIndex> &indexes = archive_indexes(ctx);
+  Timer timer(ctx, "load archive");
+  std::string solv_dir = solv_cache_dir(ctx), err;
   if (!mkdir_p(solv_dir, &err))
     Fatal(ctx) << err;
-
-  // The InRelease files revalidate in the background; meanwhile the pool
-  // the cache describes is loaded, and kept when nothing changed.
-  IndexFetch fetch(ctx, suites);
-  fetch.start();
-  std::vector<PackagesIndex> guess = fetch.cached();
-  std::shared_ptr<Archive> archive;
-  bool all_solv = !guess.empty();
-  for (const PackagesIndex &idx : guess)
-    all_solv = all_solv && file_exists(solv_path(solv_dir, idx));
-  if (all_solv) {
-    Timer t(ctx, "load cached package lists");
-    archive = build_pool(ctx, guess, solv_dir);
-  }
-  std::vector<PackagesIndex> indexes;
-  {
-    Timer t(ctx, "fetch indexes");
-    indexes = fetch.finish();
-  }
-  if (!archive || !same_indexes(guess, indexes)) {
-    Timer t(ctx, "load package lists");
-    archive = build_pool(ctx, indexes, solv_dir);
-  }
-  ctx.archive = archive;
-  return archive;
+  ctx.archive = build_pool(ctx, indexes, solv_dir);
+  return ctx.archive;
 }
 
 } // namespace initpack

@@ -78,8 +78,21 @@ std::string strip_packages_text(std::string_view in,
 // unpacking needs every one: which package's file wins a clash.
 inline constexpr const char *kReplacesKey = "initpack:replaces";
 
-// The configured archive: sources, verified indexes, pool. Loaded once per
-// run and kept in ctx.archive.
+// The configured suites' Packages indexes, each verified and in the
+// cache: ctx.indexes, else fetched now (InRelease revalidated first).
+const std::vector<PackagesIndex> &archive_indexes(Context &ctx);
+
+// For a build: the InRelease files revalidate in the background (a round
+// trip to the mirror, 0.1-0.2 s here) while the build goes on from the
+// indexes the cache holds, verified when they were fetched. When the cache
+// holds none, this waits for the fetch. confirm_indexes() waits for the
+// revalidation and says whether the indexes are still those the build
+// used; if not, ctx.indexes are the new ones and the caller must resolve
+// again. Nothing may be written from a resolution before it is confirmed.
+void start_index_revalidation(Context &ctx);
+bool confirm_indexes(Context &ctx);
+
+// The pool of those indexes. Loaded once per run and kept in ctx.archive.
 std::shared_ptr<Archive> load_archive(Context &ctx);
 
 } // namespace initpack

@@ -1,6 +1,7 @@
 #include "packages/resolver.h"
 
 #include "packages/pool.h"
+#include "packages/resolution_cache.h"
 #include "packages/solv_text.h"
 
 #include <algorithm>
@@ -435,17 +436,23 @@ bool resolve(Archive &archive, const std::vector<std::string> &wanted,
 
 std::vector<PackageRef>
 resolve_packages(Context &ctx, const std::vector<std::string> &wanted) {
-  std::shared_ptr<Archive> archive = load_archive(ctx);
-  Timer timer(ctx, "resolve");
   ResolveOptions opts;
   opts.with_recommends = ctx.config.with_recommends;
   opts.remove = ctx.config.remove_packages;
   ResolveResult res;
-  std::string err;
-  if (!resolve(*archive, wanted, opts, &res, &err))
-    Fatal(ctx) << "cannot resolve the package set:\n" << err;
-  Log(ctx) << "resolved " << res.packages.size() << " packages in "
-           << res.rounds << " solver round(s)";
+  if (find_cached_resolution(ctx, wanted, opts, &res)) {
+    Log(ctx) << "resolved " << res.packages.size()
+             << " packages (as the last time with these indexes)";
+  } else {
+    std::shared_ptr<Archive> archive = load_archive(ctx);
+    Timer timer(ctx, "resolve");
+    std::string err;
+    if (!resolve(*archive, wanted, opts, &res, &err))
+      Fatal(ctx) << "cannot resolve the package set:\n" << err;
+    Log(ctx) << "resolved " << res.packages.size() << " packages in "
+             << res.rounds << " solver round(s)";
+    cache_resolution(ctx, wanted, opts, res);
+  }
   // A profile removes what it knows its image never runs (polkitd from
   // NetworkManager's): say so only with --verbose. The user's own
   // RemovePackages= may have expected the package not to be installed.

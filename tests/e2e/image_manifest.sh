@@ -38,17 +38,37 @@ setup_test_archive
 build() { # OUT [args…]
   SOURCE_DATE_EPOCH=1700000000 "$INITPACK" build --apt-root "$T/aptroot" \
     --mirror "$HTTP_URL" --suite stable,stable-updates --keyring "$ARCHIVE/keyring.gpg" \
-    --cache-dir "$CACHE" --kernel-package linux-image-test --package app,init-test \
-    -o "$@" >"$T/build.log" 2>&1 || { cat "$T/build.log" >&2; fail "build $1 failed"; }
+    --cache-dir "${BUILD_CACHE:-$CACHE}" --kernel-package linux-image-test --package app,init-test \
+    --verbose -o "$@" >"$T/build.log" 2>&1 || { cat "$T/build.log" >&2; fail "build $1 failed"; }
 }
 mkdir "$T/a" "$T/b" "$T/a2"
 build "$T/a/initrd.img"
+grep -qE "^(loaded|parsed) $HTTP_URL/dists/stable/main/binary-amd64/" "$T/build.log" ||
+  fail "the first build loaded no package pool"
 build "$T/a2/initrd.img" # same inputs elsewhere: same bytes
 cmp "$T/a/initrd.img" "$T/a2/initrd.img" || fail "two builds differ"
+# The second build took both package sets (kernel, image) from the
+# resolution cache and loaded no package pool.
+[ "$(grep -c 'packages (as the last time with these indexes)' "$T/build.log")" = 2 ] ||
+  { cat "$T/build.log" >&2; fail "the warm build did not use its cached resolutions"; }
+! grep -E "(loaded|parsed) $HTTP_URL/dists/" "$T/build.log" || fail "the warm build loaded the pool"
+ls "$CACHE/resolved" | grep -cE '^[0-9a-f]{64}\.json$' | grep -qx 2 ||
+  fail "resolution cache: $(ls "$CACHE/resolved")"
 
+# The archive changes between builds: the next build starts from the cached
+# indexes and resolutions while InRelease revalidates, sees the change, and
+# builds again from the new indexes (libfoo 1.4, checked below).
+cp -a "$CACHE" "$T/cache-before-update"
 bash "$TESTS_LIB/make-test-archive.sh" "$ARCHIVE" --update
 touch -d "@$(($(date +%s) + 2))" "$ARCHIVE"/dists/*/InRelease
 build "$T/b/initrd.img"
+expect_in "$T/build.log" "the archive changed during the build; building again from its new indexes"
+# A request only the new archive can meet fails from the cached indexes;
+# the build then tries again from the new ones, and succeeds.
+BUILD_CACHE=$T/cache-before-update build "$T/b/new-only.img" --package libfoo=1.4
+expect_in "$T/build.log" "building again from its new indexes (the first attempt failed: "
+"$INITPACK" inspect --manifest "$T/b/new-only.img" | grep -qE '^  libfoo +1\.4 +amd64$' ||
+  fail "libfoo 1.4 not in the image built after a failed first attempt"
 
 # The manifest is a file of the image, root-owned 0644, at its fixed path.
 zstd -dc <"$T/a/initrd.img" | cpio -itv --quiet >"$T/a.list" 2>/dev/null
