@@ -13,7 +13,8 @@ constexpr std::string_view kFormatNames[] = {"cpio", "erofs", "uki", "sysext",
 // cores; times are wall clock, compare them only with each other):
 //   zstd  3: 28.5 MB   1 s |  9: 26.0 MB   7 s | 15: 25.7 MB 35 s
 //        19: 23.4 MB 130 s
-//   xz    6: 22.1 MB, 21.6 MB with the x86 BCJ filter, ~2 min; 9: 21.4 MB
+//   xz    6: 22.1 MB, 21.6 MB with the x86 BCJ filter, ~2 min (one
+//         thread then); 9: 21.4 MB
 //   gzip  6: 32.0 MB  12 s |  9: 31.8 MB  35 s
 //   lz4   1: 42.9 MB 0.7 s |  9: 35.9 MB 8 s (one thread)
 // zstd 3 is within 10% of level 9 at a seventh of the time; gzip 9 buys
@@ -48,6 +49,17 @@ constexpr CompressionInfo kCompressions[] = {
 // update, and its warm build (1 s) is the speed target; level 5 would
 // cut 3.7% for +0.2 s, level 19 21% for +27 s.
 constexpr int kHostonlyZstdLevel = 18;
+
+// xz's level per mode (bench/results/2026-12-04-xz.md; same tree, warm
+// cache, liblzma's multi-threaded encoder on 2 cores; whole builds, wall):
+//   generic:  zstd 3: 22.1 MB 0.63 s | xz 0: 18.7 MB 1.8 s | 1: 17.9 MB
+//             2.3 s | 2: 17.6 MB 4.0 s | 3: 17.4 MB 6.3 s | 6: 15.9 MB 18.7 s
+//   hostonly: zstd 18: 13.4 MB 11.1 s | xz 0: 14.1 MB 1.6 s | 6: 12.0 MB 15 s
+// A generic image is rebuilt on every update, so xz takes level 0 there:
+// 15% smaller than zstd 3 in under 3x its time (level 6 took 29x). A
+// hostonly build already spends seconds on zstd 18; xz 6 is 10% smaller
+// than that for 1.35x the time.
+constexpr int kGenericXzLevel = 0;
 
 const CompressionInfo &info(Compression c) {
   return kCompressions[static_cast<int>(c)];
@@ -94,6 +106,8 @@ Compression default_compression(Format f) {
 int default_compression_level(Compression c, bool hostonly) {
   if (c == Compression::Zstd && hostonly)
     return kHostonlyZstdLevel;
+  if (c == Compression::Xz && !hostonly)
+    return kGenericXzLevel;
   return info(c).default_level;
 }
 

@@ -467,7 +467,7 @@ const std::vector<Setting> &settings() {
        .help = "Compression level: zstd 1-22, xz 0-9, gzip 1-9, lz4 1-12 "
                "(3 and up is LZ4HC, in cpio and EROFS alike); -1 is the "
                "compressor's default: zstd 3 (18 for a hostonly image), xz "
-               "6, gzip 6, lz4 9.",
+               "0 (6 for a hostonly image), gzip 6, lz4 9.",
        .min = -1,
        .max = 22},
       {.section = "Output",

@@ -88,6 +88,9 @@ TEST(Encoding, ZstdDefaultLevelPerMode) {
     EXPECT_EQ(resolve(f, Compression::Zstd, 5, true).encoding.level, 5);
   }
   EXPECT_EQ(resolve(Format::Cpio, Compression::Xz, -1, true).encoding.level, 6);
+  EXPECT_EQ(resolve(Format::Cpio, Compression::Xz, -1, false).encoding.level,
+            0);
+  EXPECT_EQ(resolve(Format::Cpio, Compression::Xz, 6, false).encoding.level, 6);
   EXPECT_EQ(resolve(Format::Cpio, Compression::Lz4, -1, true).encoding.level,
             9);
   EXPECT_EQ(resolve(Format::Cpio, Compression::Gzip, -1, true).encoding.level,
