@@ -4,6 +4,7 @@
 #include "config/load.h"
 #include "context.h"
 #include "packages/cache_lock.h"
+#include "packages/resolution_cache.h"
 #include "packages/resolver.h"
 
 #include <fmt/format.h>
@@ -49,14 +50,7 @@ void print_table(const Context &ctx, const std::vector<PackageRef> &pkgs) {
 void print_json(const std::vector<PackageRef> &pkgs) {
   nlohmann::json out = nlohmann::json::array();
   for (const PackageRef &p : pkgs)
-    out.push_back({{"name", p.name},
-                   {"version", p.version},
-                   {"arch", p.arch},
-                   {"url", p.url},
-                   {"sha256", p.sha256},
-                   {"size", p.size},
-                   {"installed_size", p.installed_size},
-                   {"why", p.why}});
+    out.push_back(package_ref_json(p));
   std::cout << out.dump(1) << "\n";
 }
 
@@ -82,7 +76,7 @@ void register_resolve_command(CLI::App &app, Context &ctx, int *exit_code) {
   cmd->add_flag("--explain", ctx.explain, "Say why each package is in the set");
   cmd->add_flag("--json", opts->json,
                 "Print JSON: name, version, arch, url, sha256, size, "
-                "installed_size, why");
+                "installed_size, why, replaces");
   add_config_options(*cmd, opts->cli);
   cmd->callback([&ctx, opts] {
     load_config(ctx, opts->cli);

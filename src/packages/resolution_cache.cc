@@ -16,18 +16,6 @@ using json = nlohmann::json;
 
 namespace {
 
-json package_json(const PackageRef &p) {
-  return {{"name", p.name},
-          {"version", p.version},
-          {"arch", p.arch},
-          {"url", p.url},
-          {"sha256", p.sha256},
-          {"size", p.size},
-          {"installed_size", p.installed_size},
-          {"why", p.why},
-          {"replaces", p.replaces}};
-}
-
 PackageRef package_from_json(const json &j) {
   PackageRef p;
   p.name = j.at("name").get<std::string>();
@@ -45,7 +33,7 @@ PackageRef package_from_json(const json &j) {
 json packages_json(const std::vector<PackageRef> &pkgs) {
   json a = json::array();
   for (const PackageRef &p : pkgs)
-    a.push_back(package_json(p));
+    a.push_back(package_ref_json(p));
   return a;
 }
 
@@ -87,6 +75,18 @@ void remove_old_entries(Context &ctx, const std::string &dir) {
 }
 
 } // namespace
+
+json package_ref_json(const PackageRef &p) {
+  return {{"name", p.name},
+          {"version", p.version},
+          {"arch", p.arch},
+          {"url", p.url},
+          {"sha256", p.sha256},
+          {"size", p.size},
+          {"installed_size", p.installed_size},
+          {"why", p.why},
+          {"replaces", p.replaces}};
+}
 
 std::string resolution_key(const std::string &program_id,
                            const std::string &architecture,

@@ -18,6 +18,7 @@
 #include "packages/index.h"
 #include "packages/resolver.h"
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,10 @@ namespace initpack {
 
 inline constexpr int kResolutionFormat = 1;
 inline constexpr int kResolutionKeepDays = 30;
+
+// A resolved package as JSON: what the fetcher and unpacker use (not
+// deb_path, which the fetcher sets). Also `initpack resolve --json`.
+nlohmann::json package_ref_json(const PackageRef &p);
 
 // The key text (compact JSON) of one resolution.
 std::string resolution_key(const std::string &program_id,
