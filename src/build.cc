@@ -175,9 +175,9 @@ static void build_tree(Context &ctx) {
   add_image_manifest(ctx);
 }
 
-// What build_tree made, before building it again.
+// What build_tree made, before building it again (confirm_indexes has
+// dropped the pool of the old indexes).
 static void forget_pass_results(Context &ctx) {
-  ctx.archive.reset();
   ctx.packages.clear();
   ctx.kernel = KernelInfo();
   ctx.modules.clear();

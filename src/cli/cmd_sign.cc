@@ -9,6 +9,7 @@
 #include "output/pe.h"
 #include "output/sign.h"
 #include "util/fs.h"
+#include "util/strings.h"
 
 #include <iostream>
 
@@ -26,10 +27,7 @@ void print_digest(Context &ctx, const std::string &image) {
   if (!read_file(image, &bytes, &err) ||
       !authenticode_sha256(bytes, &digest, &err))
     Fatal(ctx) << image << ": " << err;
-  static const char *hex = "0123456789abcdef";
-  for (unsigned char c : digest)
-    std::cout << hex[c >> 4] << hex[c & 15];
-  std::cout << "  " << image << "\n";
+  std::cout << to_hex(digest) << "  " << image << "\n";
 }
 
 void run_sign(Context &ctx, const SignArgs &a) {

@@ -6,6 +6,7 @@
 #include "output/pe.h"
 #include "util/fs.h"
 #include "util/hash.h"
+#include "util/strings.h"
 #include "util/subprocess.h"
 
 #include <nlohmann/json.hpp>
@@ -21,16 +22,6 @@ namespace {
 
 // Authenticode's content type, SPC_INDIRECT_DATA_OBJID.
 constexpr const char *kSpcIndirectData = "1.3.6.1.4.1.311.2.1.4";
-
-std::string hex(std::string_view raw) {
-  static const char *digits = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : raw) {
-    out += digits[c >> 4];
-    out += digits[c & 15];
-  }
-  return out;
-}
 
 // One DER element: its tag and contents; advances *p past it.
 struct Der {
@@ -112,7 +103,7 @@ std::string sign_request_json(const std::string &image_name,
   j["image"] = image_name;
   j["size"] = image.size();
   j["sha256"] = sha256_hex(image);
-  j["authenticode_sha256"] = hex(digest);
+  j["authenticode_sha256"] = to_hex(digest);
   j["signature"] = "detached DER PKCS#7 SignedData (Authenticode), e.g. "
                    "sbsign --detached; attach with: initpack sign " +
                    image_name + " --attach SIGNATURE";
@@ -206,8 +197,8 @@ void attach_signature_file(Context &ctx, const std::string &image,
     Fatal(ctx) << signature << ": " << err;
   if (signed_digest != digest)
     Fatal(ctx) << signature << " signs Authenticode digest "
-               << hex(signed_digest) << ", but " << image << " has "
-               << hex(digest) << ": a signature of another image";
+               << to_hex(signed_digest) << ", but " << image << " has "
+               << to_hex(digest) << ": a signature of another image";
   if (!attach_signature(bytes, der, &err))
     Fatal(ctx) << image << ": " << err;
   AtomicFile file;

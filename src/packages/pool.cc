@@ -328,10 +328,6 @@ std::shared_ptr<Archive> build_pool(Context &ctx,
   return archive;
 }
 
-} // namespace
-
-namespace {
-
 bool same_indexes(const std::vector<PackagesIndex> &a,
                   const std::vector<PackagesIndex> &b) {
   if (a.size() != b.size())

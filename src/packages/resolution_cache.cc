@@ -48,16 +48,6 @@ std::string cache_dir(const Context &ctx) {
   return join_path(cache_root(ctx), "resolved");
 }
 
-// "" when nothing may be cached (no build ID).
-std::string key_for(Context &ctx, const std::vector<std::string> &wanted,
-                    const ResolveOptions &opts) {
-  std::string id = program_build_id();
-  if (id.empty())
-    return "";
-  return resolution_key(id, ctx.config.architecture, archive_indexes(ctx),
-                        wanted, opts);
-}
-
 std::string entry_path(const Context &ctx, const std::string &key) {
   return cache_dir(ctx) + "/" + sha256_hex(key) + ".json";
 }
@@ -143,10 +133,17 @@ bool resolution_from_json(const std::string &text, const std::string &key,
   return true;
 }
 
-bool find_cached_resolution(Context &ctx,
-                            const std::vector<std::string> &wanted,
-                            const ResolveOptions &opts, ResolveResult *out) {
-  std::string key = key_for(ctx, wanted, opts);
+std::string resolution_key(Context &ctx, const std::vector<std::string> &wanted,
+                           const ResolveOptions &opts) {
+  std::string id = program_build_id();
+  if (id.empty())
+    return "";
+  return resolution_key(id, ctx.config.architecture, archive_indexes(ctx),
+                        wanted, opts);
+}
+
+bool find_cached_resolution(Context &ctx, const std::string &key,
+                            ResolveResult *out) {
   if (key.empty())
     return false;
   std::string path = entry_path(ctx, key), text, err;
@@ -161,9 +158,8 @@ bool find_cached_resolution(Context &ctx,
   return true;
 }
 
-void cache_resolution(Context &ctx, const std::vector<std::string> &wanted,
-                      const ResolveOptions &opts, const ResolveResult &r) {
-  std::string key = key_for(ctx, wanted, opts);
+void cache_resolution(Context &ctx, const std::string &key,
+                      const ResolveResult &r) {
   if (key.empty())
     return;
   std::string dir = cache_dir(ctx), err;

@@ -43,14 +43,16 @@ std::string resolution_to_json(const std::string &key, const ResolveResult &r);
 bool resolution_from_json(const std::string &text, const std::string &key,
                           ResolveResult *r, std::string *err);
 
-// The cached resolution of `wanted` for ctx's archive (archive_indexes),
-// if there is one.
-bool find_cached_resolution(Context &ctx,
-                            const std::vector<std::string> &wanted,
-                            const ResolveOptions &opts, ResolveResult *out);
-// Keeps `r` for the next run. A cache that cannot be written is only
-// logged: the build does not need it.
-void cache_resolution(Context &ctx, const std::vector<std::string> &wanted,
-                      const ResolveOptions &opts, const ResolveResult &r);
+// The key of resolving `wanted` in ctx's archive (archive_indexes), by
+// this program; "" when it has no build ID (nothing is cached then).
+std::string resolution_key(Context &ctx, const std::vector<std::string> &wanted,
+                           const ResolveOptions &opts);
+// The resolution cached under `key`, if there is one.
+bool find_cached_resolution(Context &ctx, const std::string &key,
+                            ResolveResult *out);
+// Keeps `r` under `key` for the next run. A cache that cannot be written is
+// only logged: the build does not need it.
+void cache_resolution(Context &ctx, const std::string &key,
+                      const ResolveResult &r);
 
 } // namespace initpack

@@ -440,7 +440,8 @@ resolve_packages(Context &ctx, const std::vector<std::string> &wanted) {
   opts.with_recommends = ctx.config.with_recommends;
   opts.remove = ctx.config.remove_packages;
   ResolveResult res;
-  if (find_cached_resolution(ctx, wanted, opts, &res)) {
+  std::string key = resolution_key(ctx, wanted, opts);
+  if (find_cached_resolution(ctx, key, &res)) {
     Log(ctx) << "resolved " << res.packages.size()
              << " packages (as the last time with these indexes)";
   } else {
@@ -451,7 +452,7 @@ resolve_packages(Context &ctx, const std::vector<std::string> &wanted) {
       Fatal(ctx) << "cannot resolve the package set:\n" << err;
     Log(ctx) << "resolved " << res.packages.size() << " packages in "
              << res.rounds << " solver round(s)";
-    cache_resolution(ctx, wanted, opts, res);
+    cache_resolution(ctx, key, res);
   }
   // A profile removes what it knows its image never runs (polkitd from
   // NetworkManager's): say so only with --verbose. The user's own

@@ -1,5 +1,7 @@
 #include "util/build_id.h"
 
+#include "util/strings.h"
+
 #include <cstring>
 #include <elf.h>
 #include <link.h>
@@ -14,7 +16,6 @@ size_t align4(size_t n) {
 }
 
 std::string build_id_in(const char *notes, size_t size) {
-  static const char hex[] = "0123456789abcdef";
   size_t at = 0;
   while (at + sizeof(ElfW(Nhdr)) <= size) {
     ElfW(Nhdr) h;
@@ -25,15 +26,8 @@ std::string build_id_in(const char *notes, size_t size) {
     if (next > size)
       break;
     if (h.n_type == NT_GNU_BUILD_ID && h.n_namesz == 4 &&
-        std::memcmp(notes + name_at, "GNU", 4) == 0) {
-      std::string out;
-      for (size_t i = 0; i < h.n_descsz; i++) {
-        unsigned char c = notes[desc_at + i];
-        out += hex[c >> 4];
-        out += hex[c & 15];
-      }
-      return out;
-    }
+        std::memcmp(notes + name_at, "GNU", 4) == 0)
+      return to_hex(std::string_view(notes + desc_at, h.n_descsz));
     at = next;
   }
   return "";

@@ -1,6 +1,7 @@
 #include "util/hash.h"
 #include "util/diag.h"
 #include "util/fs.h"
+#include "util/strings.h"
 
 #include <cerrno>
 #include <cstring>
@@ -36,13 +37,7 @@ std::string Sha256::raw() {
 }
 
 std::string Sha256::hex() {
-  static const char digits[] = "0123456789abcdef";
-  std::string r = raw(), out;
-  for (unsigned char c : r) {
-    out += digits[c >> 4];
-    out += digits[c & 15];
-  }
-  return out;
+  return to_hex(raw());
 }
 
 std::string sha256_hex(std::string_view data) {

@@ -47,6 +47,17 @@ std::string join(const std::vector<std::string> &items, std::string_view sep) {
   return out;
 }
 
+std::string to_hex(std::string_view bytes) {
+  static const char digits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out += digits[c >> 4];
+    out += digits[c & 15];
+  }
+  return out;
+}
+
 std::string escape_name(std::string_view name) {
   std::string out;
   out.reserve(name.size());

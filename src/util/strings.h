@@ -23,6 +23,9 @@ std::vector<std::string> split_any(std::string_view text,
 // The items with `sep` between them: join({"a", "b"}, ", ") == "a, b".
 std::string join(const std::vector<std::string> &items, std::string_view sep);
 
+// Bytes as lower-case hex, two digits each: to_hex("\x01\xab") == "01ab".
+std::string to_hex(std::string_view bytes);
+
 // A file name as `ls -b` shows it, safe to print on a terminal and one line
 // per name: \n, \t, \r, \\ and other control characters (C0, DEL and the
 // UTF-8 encoded C1 range, which terminals may execute) as C escapes or

@@ -23,3 +23,14 @@ TEST(EscapeName, ControlCharactersAreEscapedAsLsB) {
 }
 
 } // namespace
+
+namespace initpack {
+namespace {
+
+TEST(Strings, ToHexWritesTwoLowerCaseDigitsPerByte) {
+  EXPECT_EQ(to_hex(""), "");
+  EXPECT_EQ(to_hex(std::string_view("\x00\x01\xab\xff", 4)), "0001abff");
+}
+
+} // namespace
+} // namespace initpack
