@@ -8,12 +8,12 @@ case $name in
 deb822) files="util/deb822.cc packages/release.cc util/strings.cc" libs="" ;;
 ini) files="config/ini.cc util/strings.cc" libs="" ;;
 dracut) files="config/dracut.cc util/strings.cc" libs="" ;;
-cpio) files="inspect/cpio_reader.cc util/hash.cc util/fs.cc util/diag.cc" libs="-lcrypto" ;;
+cpio) files="inspect/cpio_reader.cc util/hash.cc util/strings.cc util/fs.cc util/diag.cc" libs="-lcrypto" ;;
 decompress) files="codec/decompress.cc" libs="-larchive -llz4 -llzma -lz -lzstd" ;;
-pe) files="output/pe.cc util/hash.cc util/fs.cc util/diag.cc" libs="-lcrypto" ;;
-deb) files="packages/deb.cc image/tree.cc util/hash.cc util/fs.cc util/diag.cc" libs="-larchive -llzma -lcrypto" ;;
+pe) files="output/pe.cc util/hash.cc util/strings.cc util/fs.cc util/diag.cc" libs="-lcrypto" ;;
+deb) files="packages/deb.cc image/tree.cc util/hash.cc util/strings.cc util/fs.cc util/diag.cc" libs="-larchive -llzma -lcrypto" ;;
 erofs) files="inspect/erofs_reader.cc inspect/gpt_reader.cc util/strings.cc util/hash.cc util/fs.cc util/diag.cc" libs="-llz4 -lfmt -lcrypto" ;;
-credential) files="codec/credential.cc util/hash.cc util/fs.cc util/diag.cc" libs="-lcrypto" ;;
+credential) files="codec/credential.cc util/hash.cc util/strings.cc util/fs.cc util/diag.cc" libs="-lcrypto" ;;
 *) echo "build.sh: unknown harness $name" >&2; exit 2 ;;
 esac
 paths=()
