@@ -9,3 +9,12 @@ make_test_root "$T/root"
 make_root_image "$T/root.img" >/dev/null
 boot_systemd_initrd "$DEBIAN_INITRD" root=/dev/vda
 expect_in "$BOOT_LOG" "root-hook: /dev/vda / ext4 rw"
+# The default profile leaves out what systemd would start in every initrd
+# although nothing there uses it (profiles/default/profile.conf): no
+# modprobe@ unit (repart's loop and dm_mod, the fuse and configfs mounts'
+# modules), none of the six API file system mounts, no utmp records.
+for unit in "Load Kernel Module " "FUSE Control File System" "Kernel Configuration File System" \
+  "Kernel Debug File System" "Kernel Trace File System" "Huge Pages File System" \
+  "POSIX Message Queue File System" "Boot/Shutdown in UTMP"; do
+  expect_not_in "$BOOT_LOG" "$unit"
+done
