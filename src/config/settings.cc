@@ -313,7 +313,9 @@ const std::vector<Setting> &settings() {
        .member = &Config::hostonly,
        .metavar = "BOOL",
        .help = "Include the kernel modules this machine's devices and root "
-               "file system use (hostonly)."},
+               "file system use (hostonly), less the classes the default "
+               "profile's KernelModulesExclude= leaves out (virtualisation, "
+               "cpufreq, sound, graphics, wireless, sensors…)."},
       {.section = "Content",
        .key = "HostSysfs",
        .flags = "--sysfs-root",
