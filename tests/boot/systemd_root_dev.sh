@@ -13,6 +13,8 @@ expect_in "$BOOT_LOG" "root-hook: /dev/vda / ext4 rw"
 # although nothing there uses it (profiles/default/profile.conf): no
 # modprobe@ unit (repart's loop and dm_mod, the fuse and configfs mounts'
 # modules), none of the six API file system mounts, no utmp records.
+# (Coldplug's status line shows that the log holds the units' lines.)
+expect_in "$BOOT_LOG" "Coldplug All udev Devices"
 for unit in "Load Kernel Module " "FUSE Control File System" "Kernel Configuration File System" \
   "Kernel Debug File System" "Kernel Trace File System" "Huge Pages File System" \
   "POSIX Message Queue File System" "Boot/Shutdown in UTMP"; do

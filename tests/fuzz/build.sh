@@ -4,16 +4,19 @@
 set -euo pipefail
 name=${1:?usage: build.sh NAME OUT} out=${2:?usage: build.sh NAME OUT}
 src=$(cd "$(dirname "$0")/../../src" && pwd)
+# util/hash.cc with what it links against (to_hex, read errors, Error()):
+# named once, so a new dependency of hash.cc reaches every harness using it.
+hash="util/hash.cc util/strings.cc util/fs.cc util/diag.cc"
 case $name in
 deb822) files="util/deb822.cc packages/release.cc util/strings.cc" libs="" ;;
 ini) files="config/ini.cc util/strings.cc" libs="" ;;
 dracut) files="config/dracut.cc util/strings.cc" libs="" ;;
-cpio) files="inspect/cpio_reader.cc util/hash.cc util/strings.cc util/fs.cc util/diag.cc" libs="-lcrypto" ;;
+cpio) files="inspect/cpio_reader.cc $hash" libs="-lcrypto" ;;
 decompress) files="codec/decompress.cc" libs="-larchive -llz4 -llzma -lz -lzstd" ;;
-pe) files="output/pe.cc util/hash.cc util/strings.cc util/fs.cc util/diag.cc" libs="-lcrypto" ;;
-deb) files="packages/deb.cc image/tree.cc util/hash.cc util/strings.cc util/fs.cc util/diag.cc" libs="-larchive -llzma -lcrypto" ;;
-erofs) files="inspect/erofs_reader.cc inspect/gpt_reader.cc util/strings.cc util/hash.cc util/fs.cc util/diag.cc" libs="-llz4 -lfmt -lcrypto" ;;
-credential) files="codec/credential.cc util/hash.cc util/strings.cc util/fs.cc util/diag.cc" libs="-lcrypto" ;;
+pe) files="output/pe.cc $hash" libs="-lcrypto" ;;
+deb) files="packages/deb.cc image/tree.cc $hash" libs="-larchive -llzma -lcrypto" ;;
+erofs) files="inspect/erofs_reader.cc inspect/gpt_reader.cc $hash" libs="-llz4 -lfmt -lcrypto" ;;
+credential) files="codec/credential.cc $hash" libs="-lcrypto" ;;
 *) echo "build.sh: unknown harness $name" >&2; exit 2 ;;
 esac
 paths=()
